@@ -1,0 +1,42 @@
+using System.Reflection;
+using Spectre.Console.Cli;
+
+namespace LLM4EHR.Cli;
+
+/// <summary>Registers every <see cref="CliCommandAttribute"/>-marked command of this assembly.</summary>
+internal static class CommandCatalog
+{
+    private static readonly MethodInfo AddCommand =
+        typeof(IConfigurator).GetMethod(nameof(IConfigurator.AddCommand))!;
+    private static readonly MethodInfo AddBranchCommand =
+        typeof(IConfigurator<CommandSettings>).GetMethod(nameof(IConfigurator<CommandSettings>.AddCommand))!;
+
+    public static void Register(IConfigurator config)
+    {
+        var commands = typeof(CommandCatalog).Assembly.GetTypes()
+            .Select(t => (Type: t, Attr: t.GetCustomAttribute<CliCommandAttribute>()))
+            .Where(x => x.Attr is not null)
+            .OrderBy(x => x.Attr!.Branch).ThenBy(x => x.Attr!.Name, StringComparer.Ordinal)
+            .ToList();
+
+        foreach (var (type, attr) in commands.Where(c => c.Attr!.Branch is null))
+            ((ICommandConfigurator)AddCommand.MakeGenericMethod(type).Invoke(config, [attr!.Name])!)
+                .WithDescription(attr.Description);
+
+        foreach (var branch in commands.Where(c => c.Attr!.Branch is not null).GroupBy(c => c.Attr!.Branch!))
+        {
+            config.AddBranch(branch.Key, b =>
+            {
+                b.SetDescription(BranchDescriptions.GetValueOrDefault(branch.Key, branch.Key));
+                foreach (var (type, attr) in branch)
+                    ((ICommandConfigurator)AddBranchCommand.MakeGenericMethod(type).Invoke(b, [attr!.Name])!)
+                        .WithDescription(attr.Description);
+            });
+        }
+    }
+
+    private static readonly Dictionary<string, string> BranchDescriptions = new()
+    {
+        ["bench"] = "Benchmarks: each prints one 'bench <name>: key=value ...' summary line (see shared/BENCHMARKS.md).",
+    };
+}

@@ -1,0 +1,29 @@
+namespace LLM4EHR.Tests.Support;
+
+/// <summary>
+/// Locates the shared reference fixtures: <c>$LLM4EHR_FIXTURES</c>, else <c>../shared/fixtures</c> beside the
+/// repository root. Fixture theories enumerate case folders from here, so new cases run without code changes.
+/// </summary>
+public static class FixtureRoot
+{
+    public static string Path
+    {
+        get
+        {
+            var env = Environment.GetEnvironmentVariable("LLM4EHR_FIXTURES");
+            if (!string.IsNullOrWhiteSpace(env))
+                return System.IO.Path.GetFullPath(env);
+            return System.IO.Path.GetFullPath(System.IO.Path.Combine(RepoRoot.Path, "..", "shared", "fixtures"));
+        }
+    }
+
+    /// <summary>Case folders of one fixture kind (e.g. "p2x"), sorted; fails loudly if the kind folder is missing.</summary>
+    public static IEnumerable<object[]> Cases(string kind)
+    {
+        var dir = System.IO.Path.Combine(Path, kind);
+        if (!Directory.Exists(dir))
+            throw new DirectoryNotFoundException($"fixture folder '{dir}' not found (set LLM4EHR_FIXTURES)");
+        return Directory.GetDirectories(dir).OrderBy(d => d, StringComparer.Ordinal)
+            .Select(d => new object[] { new FixtureCase(kind, System.IO.Path.GetFileName(d), d) });
+    }
+}

@@ -1,0 +1,20 @@
+using TorchSharp;
+
+namespace LLM4EHR.Runtime;
+
+/// <summary>Facts about the loaded tensor backend, for `llm4ehr env` and run logs.</summary>
+public static class TorchEnvironment
+{
+    public static IReadOnlyList<(string Key, string Value)> Describe(string deviceRequest)
+    {
+        var device = ComputeDevice.Resolve(deviceRequest);
+        return
+        [
+            ("torchsharp", typeof(torch).Assembly.GetName().Version?.ToString() ?? "?"),
+            ("libtorch", torch.__version__),
+            ("threads", torch.get_num_threads().ToString()),
+            ("cuda available", torch.cuda.is_available().ToString()),
+            ("device", device.ToString()),
+        ];
+    }
+}
