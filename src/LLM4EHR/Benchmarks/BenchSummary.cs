@@ -1,0 +1,44 @@
+using System.Globalization;
+using System.Text;
+
+namespace LLM4EHR.Benchmarks;
+
+/// <summary>
+/// The one summary line a benchmark ends with: <c>bench &lt;name&gt;: key=value key=value ...</c>.
+/// Values are plain numbers (keys carry the unit); doubles print with invariant culture.
+/// </summary>
+public sealed class BenchSummary(string name)
+{
+    private readonly List<(string Key, string Value)> _items = [];
+
+    public string Name { get; } = name;
+    public IReadOnlyList<(string Key, string Value)> Items => _items;
+
+    public BenchSummary Add(string key, double value, int decimals = 3)
+    {
+        _items.Add((key, Math.Round(value, decimals).ToString(CultureInfo.InvariantCulture)));
+        return this;
+    }
+
+    public BenchSummary Add(string key, long value)
+    {
+        _items.Add((key, value.ToString(CultureInfo.InvariantCulture)));
+        return this;
+    }
+
+    public BenchSummary Add(string key, string value)
+    {
+        if (value.Contains(' ') || value.Contains('='))
+            throw new ArgumentException($"bench value for '{key}' must be one word: '{value}'");
+        _items.Add((key, value));
+        return this;
+    }
+
+    public override string ToString()
+    {
+        var sb = new StringBuilder("bench ").Append(Name).Append(':');
+        foreach (var (k, v) in _items)
+            sb.Append(' ').Append(k).Append('=').Append(v);
+        return sb.ToString();
+    }
+}
