@@ -1,0 +1,49 @@
+using static TorchSharp.torch;
+
+namespace LLM4EHR.Text;
+
+/// <summary>
+/// A padded batch of token sequences, ready for the model. Owns its tensors (dispose it).
+/// Position ids are computed from the mask (0,1,2… over real tokens) so left and right padding give the
+/// same hidden states for real tokens.
+/// </summary>
+public sealed class TokenBatch : IDisposable
+{
+    public TokenBatch(Tensor inputIds, Tensor attentionMask, Tensor positionIds, Tensor labels, IReadOnlyList<string> names)
+    {
+        InputIds = inputIds;
+        AttentionMask = attentionMask;
+        PositionIds = positionIds;
+        Labels = labels;
+        Names = names;
+    }
+
+    /// <summary>[B, T] int64 token ids (pad id where the mask is 0).</summary>
+    public Tensor InputIds { get; }
+    /// <summary>[B, T] int64, 1 for a real token, 0 for padding.</summary>
+    public Tensor AttentionMask { get; }
+    /// <summary>[B, T] int64 positions counted over real tokens (0 at padding).</summary>
+    public Tensor PositionIds { get; }
+    /// <summary>[B, K] float32 labels.</summary>
+    public Tensor Labels { get; }
+    /// <summary>Stay names, in row order.</summary>
+    public IReadOnlyList<string> Names { get; }
+
+    public long BatchSize => InputIds.shape[0];
+    public long SequenceLength => InputIds.shape[1];
+
+    /// <summary>Number of real (non-pad) tokens in the batch.</summary>
+    public long RealTokens => AttentionMask.sum().item<long>();
+
+    /// <summary>A copy on another device (the original keeps its tensors).</summary>
+    public TokenBatch To(Device device) =>
+        new(InputIds.to(device), AttentionMask.to(device), PositionIds.to(device), Labels.to(device), Names);
+
+    public void Dispose()
+    {
+        InputIds.Dispose();
+        AttentionMask.Dispose();
+        PositionIds.Dispose();
+        Labels.Dispose();
+    }
+}
