@@ -8,7 +8,8 @@ namespace LLM4EHR.Evaluation;
 /// </summary>
 public static class SyntheticPredictions
 {
-    public static PredictionSet Generate(ClinicalTask task, int stays, int seed, int decimals = 3)
+    /// <param name="decimals">Rounding of the probabilities (creates ties); null keeps full precision.</param>
+    public static PredictionSet Generate(ClinicalTask task, int stays, int seed, int? decimals = 3)
     {
         var rng = new Random(seed);
         int k = task.LabelCount();
@@ -27,7 +28,8 @@ public static class SyntheticPredictions
                 double noise = Math.Sqrt(-2 * Math.Log(1 - rng.NextDouble())) * Math.Cos(2 * Math.PI * rng.NextDouble());
                 double logit = Math.Log(prevalence[j] / (1 - prevalence[j])) + (y == 1 ? 1.5 : -0.5) + noise;
                 labels[i * k + j] = y;
-                probs[i * k + j] = Math.Round(Sigmoid.Of(logit), decimals);
+                double p = Sigmoid.Of(logit);
+                probs[i * k + j] = decimals is { } d ? Math.Round(p, d) : p;
             }
         }
         return PredictionSet.FromProbabilities(task, names, labels, probs);
