@@ -8,8 +8,8 @@ namespace LLM4EHR.Evaluation;
 /// </summary>
 internal sealed class RankedScores
 {
-    private readonly int[] _row;         // [M] stay row of the k-th ranked entry (index into the weights)
-    private readonly byte[] _label;      // [M] label of the k-th ranked entry
+    // [M] k-th ranked entry packed as (row << 1) | label: one load per entry in the hot walk instead of two.
+    private readonly int[] _rowLabel;
     private readonly int[] _groupEnd;    // [G] exclusive end (in ranked order) of each tie group
     private readonly double[] _groupScore; // [G] the score shared by each tie group
 
@@ -27,14 +27,12 @@ internal sealed class RankedScores
             order[i] = i;
         }
         Array.Sort(keys, order);
-        _row = new int[m];
-        _label = new byte[m];
+        _rowLabel = new int[m];
         var ends = new List<int>();
         var groupScores = new List<double>();
         for (int k = 0; k < m; k++)
         {
-            _row[k] = rows[order[k]];
-            _label[k] = labels[order[k]];
+            _rowLabel[k] = rows[order[k]] << 1 | (labels[order[k]] != 0 ? 1 : 0);
             // Ties are exact equality, as sklearn's np.diff(y_score) != 0.
             if (k + 1 == m || scores[order[k + 1]] != scores[order[k]])
             {
@@ -46,7 +44,7 @@ internal sealed class RankedScores
         _groupScore = groupScores.ToArray();
     }
 
-    public int Length => _row.Length;
+    public int Length => _rowLabel.Length;
 
     /// <summary>
     /// AUROC (Mann-Whitney with ties counting one half = sklearn's trapezoidal ROC area) and average precision
@@ -64,8 +62,9 @@ internal sealed class RankedScores
             long tpg = 0, fpg = 0;
             for (int end = _groupEnd[g]; k < end; k++)
             {
-                int w = weights[_row[k]];
-                if (_label[k] != 0) tpg += w; else fpg += w;
+                int packed = _rowLabel[k];
+                int w = weights[packed >> 1];
+                if ((packed & 1) != 0) tpg += w; else fpg += w;
             }
             twiceArea += fpg * (2 * tp + tpg);
             tp += tpg;
@@ -93,7 +92,7 @@ internal sealed class RankedScores
         {
             for (int end = _groupEnd[g]; k < end; k++)
             {
-                if (_label[k] != 0) tp++; else fp++;
+                if ((_rowLabel[k] & 1) != 0) tp++; else fp++;
             }
             tps[g] = tp;
             fps[g] = fp;
