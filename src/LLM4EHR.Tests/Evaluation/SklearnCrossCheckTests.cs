@@ -22,10 +22,11 @@ out = []
 for c in cases:
     y = np.array(c["y"]); s = np.array(c["s"])
     fpr, tpr, thr = roc_curve(y, s)
+    thr = [t if np.isfinite(t) else None for t in thr.tolist()]  # sklearn >= 1.3 starts at inf, 1.2 at max + 1
     p, r, pthr = precision_recall_curve(y, s)
     out.append({"auroc": roc_auc_score(y, s), "ap": average_precision_score(y, s),
                 "f1": f1_score(y, s >= 0.5, zero_division=0),
-                "roc": [fpr.tolist(), tpr.tolist(), thr.tolist()], "pr": [p.tolist(), r.tolist(), pthr.tolist()]})
+                "roc": [fpr.tolist(), tpr.tolist(), thr], "pr": [p.tolist(), r.tolist(), pthr.tolist()]})
 print(json.dumps(out))
 """;
 
@@ -111,7 +112,8 @@ print(json.dumps({"auroc_macro": roc_auc_score(y, p, average="macro"), "auroc_mi
     {
         Assert.True(expected.GetArrayLength() == actual.Length, $"{what}: sklearn has {expected.GetArrayLength()} points, ours {actual.Length}");
         for (int i = 0; i < actual.Length; i++)
-            Near(expected[i].GetDouble(), actual[i], $"{what}[{i}]");
+            if (expected[i].ValueKind != JsonValueKind.Null) // only the first ROC threshold under sklearn >= 1.3
+                Near(expected[i].GetDouble(), actual[i], $"{what}[{i}]");
     }
 
     private static string WriteJson(object value)
