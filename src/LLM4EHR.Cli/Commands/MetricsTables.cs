@@ -1,0 +1,47 @@
+using System.Globalization;
+using LLM4EHR.Evaluation;
+using Spectre.Console;
+
+namespace LLM4EHR.Cli.Commands;
+
+/// <summary>Spectre tables for an <see cref="EvaluationReport"/>.</summary>
+internal static class MetricsTables
+{
+    public static Table Headline(EvaluationReport report, string source)
+    {
+        string ciTitle = report.Intervals.Count > 0
+            ? $"{report.UpperPercentile - report.LowerPercentile:0.#}% CI ({report.BootstrapResamples} resamples)"
+            : "CI (bootstrap off)";
+        var table = new Table()
+            .Title(Markup.Escape($"{report.Task.ToString().ToUpperInvariant()} — {report.Count} stays — {Path.GetFileName(source)}"))
+            .AddColumn("metric")
+            .AddColumn(new TableColumn("value").RightAligned())
+            .AddColumn(new TableColumn(Markup.Escape(ciTitle)).RightAligned());
+        foreach (var (key, value) in report.Metrics)
+        {
+            string ci = report.Intervals.TryGetValue(key, out var interval)
+                ? $"[{Format(interval.Lower)}, {Format(interval.Upper)}]"
+                : "";
+            table.AddRow(Markup.Escape(key), Format(value), Markup.Escape(ci));
+        }
+        return table;
+    }
+
+    public static Table PerLabel(EvaluationReport report)
+    {
+        var table = new Table()
+            .AddColumn(new TableColumn("#").RightAligned())
+            .AddColumn("phenotype")
+            .AddColumn(new TableColumn("pos").RightAligned())
+            .AddColumn(new TableColumn("AUROC").RightAligned())
+            .AddColumn(new TableColumn("AUPRC").RightAligned())
+            .AddColumn(new TableColumn("F1").RightAligned());
+        foreach (var l in report.PerLabel)
+            table.AddRow(l.Index.ToString(CultureInfo.InvariantCulture), Markup.Escape(l.Name),
+                l.Positives.ToString(CultureInfo.InvariantCulture), Format(l.Auroc), Format(l.Auprc), Format(l.F1));
+        return table;
+    }
+
+    private static string Format(double? value) =>
+        value is { } v && double.IsFinite(v) ? v.ToString("F4", CultureInfo.InvariantCulture) : "—";
+}
