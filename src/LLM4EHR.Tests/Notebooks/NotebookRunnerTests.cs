@@ -64,7 +64,9 @@ public sealed class NotebookRunnerTests(NotebookRunFixture run)
 
         using var doc = JsonDocument.Parse(File.ReadAllText(run.FailingIpynb));
         var cells = doc.RootElement.GetProperty("cells").EnumerateArray().ToList();
-        Assert.Contains(Outputs(cells[1]), o => o.Type == "stream" && o.Text == "before the failure\n");
+        var streams = Streams(cells[1]);
+        Assert.Equal(("stdout", "before the failure\n"), streams[0]);
+        Assert.Equal(("stderr", "a warning on stderr\n"), streams[1]);
         var error = Assert.Single(Outputs(cells[2]));
         Assert.Equal("error", error.Type);
         Assert.Contains("boom in the third cell", error.Text);
@@ -81,6 +83,10 @@ public sealed class NotebookRunnerTests(NotebookRunFixture run)
         Assert.Contains("no/such/notebook.dib: notebook not found", missing.StdErr);
         Assert.False(File.Exists(Path.Combine(run.OutDir, "x.ipynb")));
     }
+
+    private static List<(string Name, string Text)> Streams(JsonElement cell) =>
+        cell.GetProperty("outputs").EnumerateArray()
+            .Select(o => (o.GetProperty("name").GetString()!, Join(o.GetProperty("text")))).ToList();
 
     internal static string Source(JsonElement cell) => string.Concat(cell.GetProperty("source").EnumerateArray().Select(l => l.GetString()));
 
