@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using LLM4EHR.Tests.Support;
 
 namespace LLM4EHR.Tests.Notebooks;
 
@@ -30,6 +31,20 @@ public sealed class NotebookRunnerTests(NotebookRunFixture run)
         Assert.StartsWith("# Smoke notebook", Source(cells[0]));
         var counts = cells.Skip(1).Select(c => c.GetProperty("execution_count").GetInt32());
         Assert.Equal(new[] { 1, 2, 3, 4, 5, 6 }, counts);
+    }
+
+    [SkippableFact]
+    public void Jupyters_own_nbformat_validator_accepts_both_reports()
+    {
+        Python.Require("nbformat");
+        const string script = "import sys, nbformat\n"
+            + "for path in sys.argv[1:]:\n"
+            + "    nb = nbformat.read(path, as_version=nbformat.NO_CONVERT)\n"
+            + "    nbformat.validate(nb)\n"
+            + "    print(nb.nbformat, nb.nbformat_minor)\n";
+        var (code, stdout, stderr) = Python.Run(script, run.SmokeIpynb, run.FailingIpynb);
+        Assert.True(code == 0, stderr);
+        Assert.Equal("4 5\n4 5\n", stdout);
     }
 
     [Fact]
