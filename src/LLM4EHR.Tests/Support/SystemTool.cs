@@ -1,0 +1,24 @@
+namespace LLM4EHR.Tests.Support;
+
+/// <summary>
+/// Debian tools that some checks drive (chromium, jupyter-nbconvert). Like <see cref="Python.Require"/>:
+/// missing on a user machine → the test is skipped with the reason; under CI (CI=true) → it fails.
+/// </summary>
+public static class SystemTool
+{
+    public const string Chromium = "/usr/bin/chromium";
+    public const string Jupyter = "/usr/bin/jupyter";
+
+    public static bool Exists(string path) => File.Exists(path);
+
+    /// <summary>Skips (outside CI) or fails (in CI) unless <paramref name="path"/> exists.</summary>
+    public static void Require(string path, string debianPackage)
+    {
+        if (File.Exists(path))
+            return;
+        var problem = $"{path} not found (apt-get install -y {debianPackage})";
+        if (Python.IsCi)
+            throw new InvalidOperationException($"check must run in CI: {problem}");
+        Skip.If(true, problem);
+    }
+}
