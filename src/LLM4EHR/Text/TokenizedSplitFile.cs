@@ -1,4 +1,3 @@
-using System.Buffers.Binary;
 using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 using System.Text;
@@ -68,57 +67,52 @@ internal static class TokenizedSplitFile
 
     /// <summary>
     /// Reads a cache file written for <paramref name="key"/>; null if it is missing, torn, corrupt, of another
-    /// version or for another key (the caller rebuilds it).
+    /// version or for another key (the caller rebuilds it). One pass: token ids are read straight into their
+    /// arrays while being hashed, and the result is returned only if the trailing hash matches.
     /// </summary>
     public static TokenizedSplit? TryRead(string path, byte[] key)
     {
         RequireLittleEndian();
-        byte[] bytes;
         try
         {
-            bytes = File.ReadAllBytes(path);
+            using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1 << 16);
+            if (file.Length < Magic.Length + 4 + KeyBytes + HashBytes)
+                return null;
+            using var reader = new HashedStreamReader(file, file.Length - HashBytes);
+            var split = Parse(reader, key);
+            if (split is null || reader.Remaining != 0)
+                return null;
+            var stored = new byte[HashBytes];
+            file.ReadExactly(stored);
+            return reader.Hash().AsSpan().SequenceEqual(stored) ? split : null;
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidDataException)
         {
-            return null;
-        }
-        if (bytes.Length < Magic.Length + 4 + KeyBytes + HashBytes)
-            return null;
-        var body = bytes.AsSpan(0, bytes.Length - HashBytes);
-        if (!SHA256.HashData(body).AsSpan().SequenceEqual(bytes.AsSpan(bytes.Length - HashBytes)))
-            return null;
-        try
-        {
-            return Parse(body, key);
-        }
-        catch (Exception e) when (e is ArgumentException or OverflowException)
-        {
-            return null; // structurally bad despite a matching hash: written by a buggy or foreign writer
+            return null; // EndOfStreamException and InvalidDataException (bad lengths) included
         }
     }
 
-    private static TokenizedSplit? Parse(ReadOnlySpan<byte> s, byte[] key)
+    private static TokenizedSplit? Parse(HashedStreamReader r, byte[] key)
     {
-        var r = new SpanReader(s);
-        if (!r.Bytes(Magic.Length).SequenceEqual(Magic) || r.Int32() != Version || !r.Bytes(KeyBytes).SequenceEqual(key))
+        if (!r.Bytes(Magic.Length).AsSpan().SequenceEqual(Magic) || r.Int32() != Version || !r.Bytes(KeyBytes).AsSpan().SequenceEqual(key))
             return null;
-        var summary = ReadSummary(ref r);
-        int count = r.Int32();
-        if (count < 0 || count != summary.KeptStays)
+        var summary = ReadSummary(r);
+        int count = r.Count(itemBytes: 12); // each stay has at least three int32 lengths
+        if (count != summary.KeptStays)
             return null;
         var stays = new TokenizedStay[count];
         for (int i = 0; i < count; i++)
         {
-            string name = Encoding.UTF8.GetString(r.Bytes(r.Int32()));
-            var labels = new float[r.Int32()];
-            MemoryMarshal.Cast<byte, float>(r.Bytes(labels.Length * sizeof(float))).CopyTo(labels);
+            string name = Encoding.UTF8.GetString(r.Bytes(r.Count(1)));
+            var labels = new float[r.Count(sizeof(float))];
+            r.Read(MemoryMarshal.AsBytes(labels.AsSpan()));
             // Uninitialized: every element is overwritten at once, and zeroing tens of MB would cost a good share
             // of a cache hit.
-            var ids = GC.AllocateUninitializedArray<int>(r.Int32());
-            MemoryMarshal.Cast<byte, int>(r.Bytes(ids.Length * sizeof(int))).CopyTo(ids);
+            var ids = GC.AllocateUninitializedArray<int>(r.Count(sizeof(int)));
+            r.Read(MemoryMarshal.AsBytes(ids.AsSpan()));
             stays[i] = new TokenizedStay(name, ids, labels);
         }
-        return r.AtEnd ? new TokenizedSplit(stays, summary) : null;
+        return new TokenizedSplit(stays, summary);
     }
 
     // Token arrays are copied to and from disk as raw memory (that is what makes a cache hit fast); the format is
@@ -144,7 +138,7 @@ internal static class TokenizedSplitFile
         w.Write(s.MaxSequenceLength);
     }
 
-    private static TokenizationSummary ReadSummary(ref SpanReader r) => new()
+    private static TokenizationSummary ReadSummary(HashedStreamReader r) => new()
     {
         Stays = r.Int32(),
         KeptStays = r.Int32(),
@@ -158,23 +152,4 @@ internal static class TokenizedSplitFile
         TruncatedStays = r.Int32(),
         MaxSequenceLength = r.Int32(),
     };
-
-    /// <summary>Forward-only little-endian reader over a span; reading past the end throws ArgumentOutOfRange.</summary>
-    private ref struct SpanReader(ReadOnlySpan<byte> data)
-    {
-        private readonly ReadOnlySpan<byte> _data = data;
-        private int _pos;
-
-        public readonly bool AtEnd => _pos == _data.Length;
-
-        public ReadOnlySpan<byte> Bytes(int n)
-        {
-            var slice = _data.Slice(_pos, n);
-            _pos += n;
-            return slice;
-        }
-
-        public int Int32() => BinaryPrimitives.ReadInt32LittleEndian(Bytes(4));
-        public long Int64() => BinaryPrimitives.ReadInt64LittleEndian(Bytes(8));
-    }
 }
