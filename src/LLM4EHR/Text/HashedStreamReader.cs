@@ -1,16 +1,16 @@
 using System.Buffers.Binary;
-using System.Security.Cryptography;
+using System.IO.Hashing;
 
 namespace LLM4EHR.Text;
 
 /// <summary>
-/// Reads a little-endian stream up to a known end while SHA-256-hashing every byte it hands out, so a file can be
+/// Reads a little-endian stream up to a known end while hashing (XxHash128) every byte it hands out, so a file can be
 /// parsed and verified in one pass. Reads past the end throw <see cref="InvalidDataException"/>, which also keeps a
 /// corrupt length field from allocating more than the file holds.
 /// </summary>
-internal sealed class HashedStreamReader(Stream stream, long end) : IDisposable
+internal sealed class HashedStreamReader(Stream stream, long end)
 {
-    private readonly IncrementalHash _hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+    private readonly XxHash128 _hash = new();
     private readonly byte[] _scratch = new byte[8];
 
     /// <summary>Bytes left before the end.</summary>
@@ -22,7 +22,7 @@ internal sealed class HashedStreamReader(Stream stream, long end) : IDisposable
         if (into.Length > Remaining)
             throw new InvalidDataException($"record of {into.Length} bytes runs past the end ({Remaining} left)");
         stream.ReadExactly(into);
-        _hash.AppendData(into);
+        _hash.Append(into);
         Remaining -= into.Length;
     }
 
@@ -56,8 +56,6 @@ internal sealed class HashedStreamReader(Stream stream, long end) : IDisposable
         return n;
     }
 
-    /// <summary>SHA-256 of everything read so far.</summary>
+    /// <summary>XxHash128 of everything read so far.</summary>
     public byte[] Hash() => _hash.GetCurrentHash();
-
-    public void Dispose() => _hash.Dispose();
 }

@@ -1,5 +1,5 @@
 using System.Runtime.InteropServices;
-using System.Security.Cryptography;
+using System.IO.Hashing;
 using System.Text;
 
 namespace LLM4EHR.Text;
@@ -9,16 +9,18 @@ namespace LLM4EHR.Text;
 /// <code>
 /// "L4TOKSPL" | int32 version | 32-byte key | summary (4 int32 + 5 int64 + 2 int32 … see WriteSummary)
 /// int32 stays | per stay: int32 nameBytes, UTF-8 name, int32 K, K float32 labels, int32 L, L int32 token ids
-/// 32-byte SHA-256 of everything before it
+/// 16-byte XxHash128 of everything before it
 /// </code>
-/// The trailing hash makes a torn or bit-flipped file detectable, so a bad cache is rebuilt, never trusted.
+/// The trailing hash makes a torn or bit-flipped file detectable, so a bad cache is rebuilt, never trusted. It is
+/// a fast non-cryptographic hash on purpose: it guards against damage, not tampering, and SHA-256 would take a
+/// sizeable share of a cache hit.
 /// </summary>
 internal static class TokenizedSplitFile
 {
     private static readonly byte[] Magic = "L4TOKSPL"u8.ToArray();
-    private const int Version = 1;
+    private const int Version = 2;
     private const int KeyBytes = 32;
-    private const int HashBytes = 32;
+    private const int HashBytes = 16;
 
     /// <summary>Writes atomically: a temp file in the same folder, then a rename over <paramref name="path"/>.</summary>
     public static void Write(string path, byte[] key, TokenizedSplit split)
@@ -52,8 +54,9 @@ internal static class TokenizedSplitFile
                 }
                 file.Flush();
                 file.Position = 0;
-                var hash = SHA256.HashData(file);
-                file.Write(hash);
+                var hash = new XxHash128();
+                hash.Append(file);
+                file.Write(hash.GetCurrentHash());
                 file.Flush(flushToDisk: true);
             }
             File.Move(temp, path, overwrite: true);
@@ -78,7 +81,7 @@ internal static class TokenizedSplitFile
             using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1 << 16);
             if (file.Length < Magic.Length + 4 + KeyBytes + HashBytes)
                 return null;
-            using var reader = new HashedStreamReader(file, file.Length - HashBytes);
+            var reader = new HashedStreamReader(file, file.Length - HashBytes);
             var split = Parse(reader, key);
             if (split is null || reader.Remaining != 0)
                 return null;
