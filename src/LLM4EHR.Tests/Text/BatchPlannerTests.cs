@@ -62,6 +62,26 @@ public class BatchPlannerTests
     }
 
     [Fact]
+    public void Batches_collate_every_stay_of_a_split_once()
+    {
+        var stays = Enumerable.Range(0, 7).Select(i => new TokenizedStay($"s{i}", [.. Enumerable.Range(1, 1 + i * 3)], [i % 2])).ToArray();
+        var split = new TokenizedSplit(stays, new TokenizationSummary { Stays = 7, KeptStays = 7 });
+        var names = new List<string>();
+        long real = 0;
+        foreach (var batch in BatchPlanner.Batches(split, new BatchingSettings { BatchSize = 3, BucketByLength = true }, 0, new TokenCollator(0)))
+        {
+            using (batch)
+            {
+                names.AddRange(batch.Names);
+                real += batch.RealTokens;
+                Assert.Equal(batch.Names.Max(n => stays.Single(s => s.Name == n).TokenIds.Length), batch.SequenceLength);
+            }
+        }
+        Assert.Equal(stays.Select(s => s.Name).Order(), names.Order());
+        Assert.Equal(stays.Sum(s => s.TokenIds.Length), real);
+    }
+
+    [Fact]
     public void Bad_batch_size_names_the_key()
     {
         var e = Assert.Throws<BadInputException>(() => BatchPlanner.Plan(Lengths, new BatchingSettings { BatchSize = 0 }, 0));

@@ -49,6 +49,17 @@ public static class BatchPlanner
         return batches;
     }
 
+    /// <summary>
+    /// The epoch's batches of <paramref name="split"/>, collated lazily (one batch's tensors alive at a time if the
+    /// caller disposes each). Row order inside a batch follows the plan.
+    /// </summary>
+    public static IEnumerable<TokenBatch> Batches(TokenizedSplit split, BatchingSettings settings, int epoch, TokenCollator collator)
+    {
+        var plan = Plan(split.Lengths(), settings, epoch);
+        foreach (var batch in plan)
+            yield return collator.Collate([.. batch.Select(i => split.Stays[i])]);
+    }
+
     /// <summary>Padding tokens a plan costs: Σ over batches of (batch size × longest − real tokens).</summary>
     public static long PaddingTokens(IReadOnlyList<int> lengths, IEnumerable<int[]> batches) =>
         batches.Sum(batch => (long)batch.Length * batch.Max(i => lengths[i]) - batch.Sum(i => (long)lengths[i]));
