@@ -11,6 +11,7 @@ public class Llama3TokenizerTests
     public void Embedded_cl100k_gives_the_known_ids()
     {
         Assert.Equal([9906, 1917], Tok.Encode("Hello world"));
+        Assert.Equal([15339, 1917], Tok.Encode("hello world"));
         Assert.Equal(100256, Tok.BaseVocabSize);
         Assert.Equal(100256 + 256, Tok.VocabSize);
     }

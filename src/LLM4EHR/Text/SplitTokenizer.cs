@@ -19,7 +19,7 @@ public static class SplitTokenizer
     }
 
     /// <summary>
-    /// Tokenizes every stay. <paramref name="maxThreads"/> caps parallelism (null = all cores).
+    /// Tokenizes every stay. <paramref name="maxThreads"/> caps parallelism (null or 0 = all cores).
     /// <paramref name="progress"/> receives the number of stays done, now and then.
     /// </summary>
     public static TokenizedSplit Tokenize(
@@ -32,7 +32,7 @@ public static class SplitTokenizer
         settings.Validate();
         var results = new StayResult[stays.Count];
         int done = 0;
-        var options = new ParallelOptions { MaxDegreeOfParallelism = maxThreads ?? -1 };
+        var options = new ParallelOptions { MaxDegreeOfParallelism = maxThreads is > 0 ? maxThreads.Value : -1 };
         Parallel.For(0, stays.Count, options, i =>
         {
             results[i] = Tokenize(stays[i], tokenizer, settings);
