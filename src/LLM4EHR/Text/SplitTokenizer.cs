@@ -1,0 +1,121 @@
+using LLM4EHR.Data;
+
+namespace LLM4EHR.Text;
+
+/// <summary>
+/// Turns stays into <see cref="TokenizedStay"/>s: note selection, template, BOS, tokenization, truncation.
+/// Stays are independent, so they are tokenized in parallel; the output keeps input order.
+/// </summary>
+public static class SplitTokenizer
+{
+    /// <summary>
+    /// One stay: BOS + the tokens of its rendered notes, cut to <c>max_tokens</c>; null when the stay has no note
+    /// in the horizon and the policy is <see cref="EmptyStayPolicy.Skip"/>.
+    /// </summary>
+    public static TokenizedStay? TokenizeStay(IcuStay stay, Llama3Tokenizer tokenizer, NoteSelectionSettings settings)
+    {
+        settings.Validate();
+        return Tokenize(stay, tokenizer, settings).Stay;
+    }
+
+    /// <summary>
+    /// Tokenizes every stay. <paramref name="maxThreads"/> caps parallelism (null or 0 = all cores).
+    /// <paramref name="progress"/> receives the number of stays done, now and then.
+    /// </summary>
+    public static TokenizedSplit Tokenize(
+        IReadOnlyList<IcuStay> stays,
+        Llama3Tokenizer tokenizer,
+        NoteSelectionSettings settings,
+        int? maxThreads = null,
+        IProgress<int>? progress = null)
+    {
+        settings.Validate();
+        var results = new StayResult[stays.Count];
+        int done = 0;
+        var options = new ParallelOptions { MaxDegreeOfParallelism = maxThreads is > 0 ? maxThreads.Value : -1 };
+        Parallel.For(0, stays.Count, options, i =>
+        {
+            results[i] = Tokenize(stays[i], tokenizer, settings);
+            int n = Interlocked.Increment(ref done);
+            if (progress is not null && (n % 500 == 0 || n == stays.Count))
+                progress.Report(n);
+        });
+        return Aggregate(results);
+    }
+
+    private static TokenizedSplit Aggregate(StayResult[] results)
+    {
+        var kept = new List<TokenizedStay>(results.Length);
+        int withoutNotes = 0, skipped = 0, truncated = 0, longest = 0;
+        long notes = 0, outside = 0, beyond = 0, used = 0, tokens = 0;
+        foreach (var r in results)
+        {
+            notes += r.Notes;
+            outside += r.Selection.OutsideHorizon;
+            beyond += r.Selection.BeyondMaxNotes;
+            if (r.Selection.Notes.Count == 0)
+                withoutNotes++;
+            if (r.Stay is null)
+            {
+                skipped++;
+                continue;
+            }
+            used += r.Selection.Notes.Count;
+            if (r.Truncated)
+                truncated++;
+            tokens += r.Stay.TokenIds.Length;
+            longest = Math.Max(longest, r.Stay.TokenIds.Length);
+            kept.Add(r.Stay);
+        }
+        var summary = new TokenizationSummary
+        {
+            Stays = results.Length,
+            KeptStays = kept.Count,
+            StaysWithoutNotes = withoutNotes,
+            SkippedStays = skipped,
+            Notes = notes,
+            NotesOutsideHorizon = outside,
+            NotesBeyondMaxNotes = beyond,
+            NotesUsed = used,
+            TruncatedStays = truncated,
+            Tokens = tokens,
+            MaxSequenceLength = longest,
+        };
+        return new TokenizedSplit(kept, summary);
+    }
+
+    private static StayResult Tokenize(IcuStay stay, Llama3Tokenizer tokenizer, NoteSelectionSettings settings)
+    {
+        var selection = NoteSelection.Select(stay, settings);
+        var labels = stay.Labels.Select(l => (float)l).ToArray();
+        if (selection.Notes.Count == 0)
+        {
+            var bosOnly = settings.EmptyStays == EmptyStayPolicy.KeepBosOnly
+                ? new TokenizedStay(stay.Name, [tokenizer.BeginOfTextId], labels)
+                : null;
+            return new StayResult(bosOnly, selection, stay.Notes.Length, Truncated: false);
+        }
+
+        string text = selection.Render(settings);
+        int budget = settings.EffectiveMaxTokens(stay.Task) - 1; // BOS takes one slot
+        int[] body;
+        bool truncated;
+        if (settings.Truncation == TruncationSide.KeepStart)
+        {
+            body = tokenizer.EncodePrefix(text, budget, out truncated);
+        }
+        else
+        {
+            body = tokenizer.Encode(text);
+            truncated = body.Length > budget;
+            if (truncated)
+                body = body[^budget..];
+        }
+        var ids = new int[body.Length + 1];
+        ids[0] = tokenizer.BeginOfTextId;
+        body.CopyTo(ids, 1);
+        return new StayResult(new TokenizedStay(stay.Name, ids, labels), selection, stay.Notes.Length, truncated);
+    }
+
+    private readonly record struct StayResult(TokenizedStay? Stay, NoteSelection Selection, int Notes, bool Truncated);
+}
