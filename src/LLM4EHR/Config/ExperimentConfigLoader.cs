@@ -67,7 +67,7 @@ public static class ExperimentConfigLoader
         }
     }
 
-    // "training.lr=1e-4": the value is parsed as YAML (so "[q_proj, v_proj]" is a list) and put into the tree
+    // "training.lr=1e-4": the value is put into the YAML tree
     // before validation, so overrides are checked exactly like file values.
     private static void ApplyOverride(YamlMappingNode root, string assignment, ConfigSource source)
     {
@@ -100,8 +100,12 @@ public static class ExperimentConfigLoader
         map.Children.Add(last, value);
     }
 
+    // Only lists are parsed as YAML ("[q_proj, v_proj]"); anything else is taken verbatim, so text such as
+    // "Note: {text}" needs no shell-level quoting to survive as text.
     private static YamlNode ParseValue(string assignment, string text)
     {
+        if (!text.TrimStart().StartsWith('['))
+            return new YamlScalarNode(text.Trim());
         var stream = new YamlStream();
         try
         {
@@ -109,9 +113,9 @@ public static class ExperimentConfigLoader
         }
         catch (YamlException e)
         {
-            throw new BadInputException($"--set {assignment}: value is not valid YAML", e);
+            throw new BadInputException($"--set {assignment}: value is not a valid list (expected e.g. [q_proj, v_proj])", e);
         }
-        return stream.Documents.Count == 0 ? new YamlScalarNode("") : stream.Documents[0].RootNode;
+        return stream.Documents[0].RootNode;
     }
 
     private static void MarkAll(YamlNode node, string assignment, ConfigSource source)
