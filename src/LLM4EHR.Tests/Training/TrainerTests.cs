@@ -134,10 +134,49 @@ public class TrainerTests : IDisposable
     }
 
     [Fact]
+    public void A_crash_resumes_from_the_last_periodic_checkpoint_and_the_log_is_cut_back_to_it()
+    {
+        var settings = Settings with { Epochs = 2, CheckpointEverySteps = 5 };
+        using var full = NewModel(12, dropout: 0.2);
+        var expected = NewTrainer(full, settings, "full").Run(Train, Val);
+
+        using var first = NewModel(12, dropout: 0.2);
+        // A crash (not a cancellation) at step 8: nothing is saved after the periodic checkpoint of step 5.
+        Assert.Throws<IOException>(() => NewTrainer(first, settings, "crash").Run(Train, Val,
+            progress: new SyncProgress(p => { if (p.Step == 8) throw new IOException("disk gone"); })));
+        Assert.Equal(8, Log("crash").Count);
+
+        using var second = NewModel(321, dropout: 0.2);
+        var resumed = NewTrainer(second, settings, "crash").Run(Train, Val, resume: true);
+        Assert.Equal(expected.BestMetrics, resumed.BestMetrics);
+        Assert.Equal(Predictor.Predict(full, Val, SyntheticStays.Collate, 32).Logits, Predictor.Predict(second, Val, SyntheticStays.Collate, 32).Logits);
+        Assert.Equal(Log("full").Select(r => r.GetProperty("step").GetInt64()), Log("crash").Select(r => r.GetProperty("step").GetInt64()));
+    }
+
+    [Fact]
+    public void Pos_weight_weighs_the_positive_term_of_the_loss()
+    {
+        var four = Train.Take(4).ToArray();
+        using var model = NewModel(13);
+        var before = Predictor.Predict(model, four, SyntheticStays.Collate, 4);
+        double[] w = [3.0, 0.5, 2.0];
+        NewTrainer(model, Settings with { Epochs = 1, BatchSize = 4, PosWeight = w }, "pw").Run(four, Val);
+        double expected = 0;
+        for (int i = 0; i < 4; i++)
+            for (int k = 0; k < 3; k++)
+            {
+                double x = before.Logits[i][k], y = before.Labels[i][k], logSig = -Math.Log(1 + Math.Exp(-x));
+                expected -= (w[k] * y * logSig + (1 - y) * (logSig - x)) / 12;
+            }
+        var step = Assert.Single(Log("pw"), r => r.GetProperty("type").GetString() == "step");
+        Assert.Equal(expected, step.GetProperty("loss").GetDouble(), 1e-5);
+    }
+
+    [Fact]
     public void Early_stopping_ends_after_patience_evaluations_without_improvement()
     {
         using var model = NewModel(8);
-        // lr 0 never improves after the first evaluation.
+        // lr 1e-12 leaves float32 weights unchanged, so nothing improves after the first evaluation.
         var result = NewTrainer(model, Settings with { Epochs = 6, Lr = 1e-12, EarlyStoppingPatience = 2 }, "early").Run(Train, Val);
         Assert.True(result.StoppedEarly);
         Assert.Equal(1, result.BestEpoch);
