@@ -99,10 +99,11 @@ public class TrainerTests : IDisposable
     }
 
     [Theory]
-    [InlineData(1, 7)]     // cancelled mid-epoch 1
-    [InlineData(2, 20)]    // cancelled at the last step of epoch 1 (before its evaluation)
-    [InlineData(2, 27)]    // cancelled mid-epoch 2 within an accumulation schedule of 2
-    public void A_cancelled_and_resumed_run_ends_bit_identical_to_an_uninterrupted_one(int gradAccum, int stopAfter)
+    [InlineData(1, 7, TrainingPhase.Train)]     // cancelled mid-epoch 1
+    [InlineData(2, 20, TrainingPhase.Train)]    // cancelled at the last step of epoch 1 (before its evaluation)
+    [InlineData(2, 27, TrainingPhase.Train)]    // cancelled mid-epoch 2 within an accumulation schedule of 2
+    [InlineData(1, 20, TrainingPhase.Eval)]     // cancelled during the evaluation after epoch 1
+    public void A_cancelled_and_resumed_run_ends_bit_identical_to_an_uninterrupted_one(int gradAccum, int stopAfter, TrainingPhase phase)
     {
         var settings = Settings with { GradAccum = gradAccum, BatchSize = gradAccum == 1 ? 8 : 4 };
         using var full = NewModel(6, dropout: 0.2);
@@ -111,7 +112,7 @@ public class TrainerTests : IDisposable
         using var first = NewModel(6, dropout: 0.2);
         using var cts = new CancellationTokenSource();
         var partial = NewTrainer(first, settings, "cut").Run(Train, Val,
-            progress: new SyncProgress(p => { if (p.Phase == "train" && p.Step == stopAfter) cts.Cancel(); }), cancellationToken: cts.Token);
+            progress: new SyncProgress(p => { if (p.Phase == phase && p.Step == stopAfter) cts.Cancel(); }), cancellationToken: cts.Token);
         Assert.True(partial.Interrupted);
         Assert.Equal(stopAfter, partial.Steps);
         Assert.Empty(Directory.GetFiles(RunLayout.Checkpoints(Path.Combine(_dir, "cut")), "*.tmp"));

@@ -62,6 +62,8 @@ public sealed class Trainer
 
         var parameters = Model.TrainableParameters();
         if (parameters.Count == 0) throw new InvalidOperationException("the model has no trainable parameters");
+        if (Settings.PosWeight is { Length: var n } && n != 1 && n != Model.LabelCount)
+            throw new BadInputException($"training.pos_weight: expected one number or {Model.LabelCount} (one per label), got {n}");
         var (optimizer, ordered) = CreateOptimizer(parameters);
         using var _ = optimizer;
         var states = optimizer.state_dict().State.Cast<AdamW.State>().ToList();

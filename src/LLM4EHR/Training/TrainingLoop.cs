@@ -35,7 +35,7 @@ internal sealed class TrainingLoop(Trainer t, AdamW optimizer, IReadOnlyList<(st
                 _stepsThisSession++;
                 p = p with { NextGroup = g + 1, OptimizerStep = p.OptimizerStep + 1, EpochLossSum = p.EpochLossSum + loss, EpochLossCount = p.EpochLossCount + 1 };
                 log.Write(new { type = "step", step = p.OptimizerStep, epoch = p.Epoch + 1, loss, lr, tokens_per_s = tokensPerSecond, grad_norm = gradNorm });
-                progress?.Report(new TrainingProgress("train", p.Epoch + 1, _s.Epochs, p.OptimizerStep, p.TotalSteps, loss, lr, tokensPerSecond, _clock.Elapsed, Eta(p)));
+                progress?.Report(new TrainingProgress(TrainingPhase.Train, p.Epoch + 1, _s.Epochs, p.OptimizerStep, p.TotalSteps, loss, lr, tokensPerSecond, _clock.Elapsed, Eta(p)));
                 bool periodic = _s.CheckpointEverySteps > 0 && p.OptimizerStep % _s.CheckpointEverySteps == 0;
                 if (periodic || ct.IsCancellationRequested)
                     Save(p);
@@ -44,7 +44,16 @@ internal sealed class TrainingLoop(Trainer t, AdamW optimizer, IReadOnlyList<(st
             }
             p = EndOfEpoch(p, val);
             Save(p);
+            if (ct.IsCancellationRequested && !p.Finished)
+                return Result(p, interrupted: true);
         }
+        // No evaluation gave a usable metric (e.g. all NaN): the final weights stand in as "best" so testing can go on.
+        if (p.BestEpoch == 0)
+            TrainedWeights.Save(t.Model, RunLayout.BestWeights(t.RunDir), new Dictionary<string, string>
+            {
+                ["epoch"] = p.Epoch.ToString(CultureInfo.InvariantCulture),
+                ["note"] = "final weights: no evaluation gave a valid metric",
+            });
         return Result(p, interrupted: false);
     }
 
@@ -114,7 +123,7 @@ internal sealed class TrainingLoop(Trainer t, AdamW optimizer, IReadOnlyList<(st
 
         log.Write(new { type = "epoch", epoch, step = p.OptimizerStep, train_loss = trainLoss, val = metrics, improved,
             best_metric = _s.BestMetric, best_value = next.BestValue, best_epoch = next.BestEpoch, stopped_early = next.StoppedEarly });
-        progress?.Report(new TrainingProgress("eval", epoch, _s.Epochs, p.OptimizerStep, p.TotalSteps, trainLoss, 0, 0, _clock.Elapsed, Eta(p), metrics));
+        progress?.Report(new TrainingProgress(TrainingPhase.Eval, epoch, _s.Epochs, p.OptimizerStep, p.TotalSteps, trainLoss, 0, 0, _clock.Elapsed, Eta(p), metrics));
         return next;
     }
 

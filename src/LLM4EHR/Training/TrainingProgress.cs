@@ -1,11 +1,11 @@
 namespace LLM4EHR.Training;
 
 /// <summary>
-/// One progress report: after every optimizer step (<see cref="Phase"/> "train") and after every evaluation
-/// ("eval", with <see cref="ValMetrics"/>). Steps count optimizer steps over the whole run.
+/// One progress report: after every optimizer step (<see cref="Phase"/> Train) and after every evaluation
+/// (Eval, with <see cref="ValMetrics"/>). Steps count optimizer steps over the whole run.
 /// </summary>
 public sealed record TrainingProgress(
-    string Phase,
+    TrainingPhase Phase,
     int Epoch,
     int Epochs,
     long Step,
