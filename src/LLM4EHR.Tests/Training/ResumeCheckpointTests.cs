@@ -4,6 +4,7 @@ using static TorchSharp.torch;
 
 namespace LLM4EHR.Tests.Training;
 
+[Collection(TorchRngCollection.Name)]
 public class ResumeCheckpointTests : IDisposable
 {
     private readonly string _dir = Directory.CreateTempSubdirectory("ckpt-").FullName;

@@ -7,6 +7,7 @@ using static TorchSharp.torch;
 
 namespace LLM4EHR.Tests.Training;
 
+[Collection(TorchRngCollection.Name)]
 public class TrainerTests : IDisposable
 {
     private readonly string _dir = Directory.CreateTempSubdirectory("trainer-").FullName;
