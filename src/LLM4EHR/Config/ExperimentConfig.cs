@@ -1,0 +1,41 @@
+using LLM4EHR.Data;
+using YamlDotNet.RepresentationModel;
+
+namespace LLM4EHR.Config;
+
+/// <summary>
+/// Everything one experiment needs, validated. Load it with <see cref="ExperimentConfigLoader"/>; the resolved
+/// form (every default filled in) is what gets saved into the run folder.
+/// </summary>
+public sealed record ExperimentConfig(
+    ClinicalTask Task, DataSettings Data, ModelSettings Model, QuantizationSettings Quantization, LoraSettings Lora,
+    TextSettings Text, TrainingSettings Training, OutputSettings Output)
+{
+    internal static ExperimentConfig Read(ConfigSection root)
+    {
+        string? taskText = root.OptionalText("task");
+        if (taskText is null)
+            throw root.Error("task", "required: ihm or pheno");
+        var task = taskText switch
+        {
+            "ihm" => ClinicalTask.Ihm,
+            "pheno" => ClinicalTask.Pheno,
+            _ => throw root.Error("task", $"expected one of ihm|pheno, got '{taskText}'"),
+        };
+        var config = new ExperimentConfig(task,
+            DataSettings.Read(root.SectionOrEmpty("data")),
+            ModelSettings.Read(root.SectionOrEmpty("model")),
+            QuantizationSettings.Read(root.SectionOrEmpty("quantization")),
+            LoraSettings.Read(root.SectionOrEmpty("lora")),
+            TextSettings.Read(root.SectionOrEmpty("text")),
+            TrainingSettings.Read(root.SectionOrEmpty("training"), task),
+            OutputSettings.Read(root.SectionOrEmpty("output"), Path.Combine("runs", task.Id())));
+        root.Finish();
+        return config;
+    }
+
+    internal YamlMappingNode ToYaml() => YamlOut.Map(
+        ("task", YamlOut.Word(Task.Id())), ("data", Data.ToYaml()), ("model", Model.ToYaml()),
+        ("quantization", Quantization.ToYaml()), ("lora", Lora.ToYaml()), ("text", Text.ToYaml()),
+        ("training", Training.ToYaml()), ("output", Output.ToYaml()));
+}

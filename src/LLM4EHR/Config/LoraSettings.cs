@@ -1,0 +1,30 @@
+using YamlDotNet.RepresentationModel;
+
+namespace LLM4EHR.Config;
+
+/// <summary>
+/// LoRA adapters on the named projections (HF module-name suffixes such as <c>q_proj</c>); the update is
+/// scaled by <paramref name="Alpha"/>/<paramref name="R"/>. Disabled: only the head trains.
+/// </summary>
+public sealed record LoraSettings(bool Enabled, int R, double Alpha, double Dropout, IReadOnlyList<string> Targets)
+{
+    public static IReadOnlyList<string> AllLlamaLinears { get; } =
+        ["q_proj", "k_proj", "v_proj", "o_proj", "gate_proj", "up_proj", "down_proj"];
+
+    internal static LoraSettings Read(ConfigSection s)
+    {
+        var l = new LoraSettings(s.Bool("enabled", true), s.Int("r", 8, min: 1), s.Number("alpha", 16, min: 0, exclusiveMin: true),
+            s.Number("dropout", 0.05, min: 0, max: 0.99), s.TextList("targets", AllLlamaLinears));
+        if (l.Enabled && l.Targets.Count == 0)
+            throw s.Error("targets", "expected at least one module name (e.g. [q_proj, v_proj]) when LoRA is enabled");
+        var unknown = l.Targets.Where(t => !AllLlamaLinears.Contains(t)).ToList();
+        if (unknown.Count > 0)
+            throw s.Error("targets", $"unknown module '{unknown[0]}' (expected some of {string.Join(", ", AllLlamaLinears)})");
+        s.Finish();
+        return l;
+    }
+
+    internal YamlMappingNode ToYaml() => YamlOut.Map(
+        ("enabled", YamlOut.Bool(Enabled)), ("r", YamlOut.Int(R)), ("alpha", YamlOut.Num(Alpha)),
+        ("dropout", YamlOut.Num(Dropout)), ("targets", YamlOut.Texts(Targets)));
+}

@@ -1,0 +1,48 @@
+using LLM4EHR.Models;
+using LLM4EHR.Text;
+using static TorchSharp.torch;
+
+namespace LLM4EHR.Training;
+
+/// <summary>Runs a classifier over a split (eval mode, no gradients) and returns logits, probabilities and labels.</summary>
+public static class Predictor
+{
+    public static Predictions Predict(
+        ISequenceClassifier model,
+        IReadOnlyList<TokenizedStay> stays,
+        Func<IReadOnlyList<TokenizedStay>, TokenBatch> collate,
+        int batchSize,
+        Device? device = null,
+        CancellationToken cancellationToken = default)
+    {
+        device ??= CPU;
+        var logits = new float[stays.Count][];
+        model.SetTrainingMode(false);
+        using (no_grad())
+        {
+            foreach (var batchIndices in BatchPlanner.PlanEvaluation(stays, batchSize))
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                using var scope = NewDisposeScope();
+                using var batch = OnDevice(collate(batchIndices.Select(i => stays[i]).ToArray()), device);
+                var output = model.Logits(batch).to(ScalarType.Float32).cpu();   // [B, K]
+                int k = (int)output.shape[1];
+                float[] flat = output.data<float>().ToArray();
+                for (int row = 0; row < batchIndices.Length; row++)
+                    logits[batchIndices[row]] = flat.AsSpan(row * k, k).ToArray();
+            }
+        }
+        var probabilities = logits.Select(row => row.Select(x => 1f / (1f + MathF.Exp(-x))).ToArray()).ToArray();
+        return new Predictions(stays.Select(s => s.Name).ToArray(), logits, probabilities,
+            stays.Select(s => (float[])s.Labels.Clone()).ToArray());
+    }
+
+    /// <summary>The batch on the device; a CPU batch is returned as is, otherwise a copy is made and the CPU one disposed.</summary>
+    internal static TokenBatch OnDevice(TokenBatch batch, Device device)
+    {
+        if (batch.InputIds.device_type == device.type && (device.type == TorchSharp.DeviceType.CPU || batch.InputIds.device_index == device.index))
+            return batch;
+        using (batch)
+            return batch.To(device);
+    }
+}

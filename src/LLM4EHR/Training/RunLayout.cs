@@ -1,0 +1,16 @@
+namespace LLM4EHR.Training;
+
+/// <summary>
+/// Files of a run folder: <c>config.yaml</c> (the resolved config, written by the front end) and what the trainer keeps:
+/// <c>log.jsonl</c> (one JSON object per optimizer step and per epoch),
+/// <c>checkpoints/best.safetensors</c> (trained weights of the best evaluation, a <see cref="Models.TrainedWeights"/> file),
+/// <c>checkpoints/last.safetensors</c> (resume state: trained weights, AdamW moments, RNG state, data position).
+/// </summary>
+public static class RunLayout
+{
+    public static string Config(string runDir) => Path.Combine(runDir, "config.yaml");
+    public static string Log(string runDir) => Path.Combine(runDir, "log.jsonl");
+    public static string Checkpoints(string runDir) => Path.Combine(runDir, "checkpoints");
+    public static string BestWeights(string runDir) => Path.Combine(Checkpoints(runDir), "best.safetensors");
+    public static string ResumeState(string runDir) => Path.Combine(Checkpoints(runDir), "last.safetensors");
+}

@@ -1,0 +1,18 @@
+namespace LLM4EHR.Training;
+
+/// <summary>
+/// One progress report: after every optimizer step (<see cref="Phase"/> Train) and after every evaluation
+/// (Eval, with <see cref="ValMetrics"/>). Steps count optimizer steps over the whole run.
+/// </summary>
+public sealed record TrainingProgress(
+    TrainingPhase Phase,
+    int Epoch,
+    int Epochs,
+    long Step,
+    long TotalSteps,
+    double Loss,
+    double LearningRate,
+    double TokensPerSecond,
+    TimeSpan Elapsed,
+    TimeSpan? Eta,
+    IReadOnlyDictionary<string, double>? ValMetrics = null);
