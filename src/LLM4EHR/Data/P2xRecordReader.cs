@@ -48,9 +48,11 @@ internal sealed class P2xRecordReader(string fileName, ClinicalTask task)
     {
         if (value is not NumpyArray array)
             throw f.Error($"expected a 2-D NumPy array, got {PickleTypeName.Of(value)}");
+        if (array.Defect is not null)
+            throw f.Error(array.Defect);
         if (array.Rank != 2 || (rows is int r && array.Shape[0] != r) || array.Shape[1] != cols)
             throw f.Error($"expected [{(rows is int rr ? rr.ToString() : "n")},{cols}], got {array.ShapeText}");
-        return new SeriesMatrix(array.Shape[0], cols, array.ToDoubles());
+        return new SeriesMatrix(array.Shape[0], cols, Doubles(array, f));
     }
 
     private static double[] Vector(object? value, FieldContext.Field f)
@@ -58,11 +60,11 @@ internal sealed class P2xRecordReader(string fileName, ClinicalTask task)
         switch (value)
         {
             case NumpyArray { Rank: 1 } array:
-                return array.ToDoubles();
+                return Doubles(array, f);
             case ArrayList list:
                 var values = new double[list.Count];
                 for (int i = 0; i < values.Length; i++)
-                    values[i] = Number(list[i]) ?? throw f.Error($"item {i}: expected a number, got {PickleTypeName.Of(list[i])}");
+                    values[i] = Number(list[i], f) ?? throw f.Error($"item {i}: expected a number, got {PickleTypeName.Of(list[i])}");
                 return values;
             default:
                 throw f.Error($"expected a list of numbers or a 1-D array, got {PickleTypeName.Of(value)}");
@@ -120,30 +122,30 @@ internal sealed class P2xRecordReader(string fileName, ClinicalTask task)
         switch (value)
         {
             case NumpyArray array:
-                return [.. array.ToDoubles()];
+                return [.. Doubles(array, f)];
             case ArrayList list:
                 var values = new List<double>(list.Count);
                 foreach (var item in list)
                 {
-                    if (item is NumpyArray { Rank: 0 } scalar)
-                        values.Add(scalar.ToDoubles()[0]);
-                    else
-                        values.Add(Number(item) ?? throw f.Error($"item {values.Count}: expected a number, got {PickleTypeName.Of(item)}"));
+                    values.Add(Number(item, f) ?? throw f.Error($"item {values.Count}: expected a number, got {PickleTypeName.Of(item)}"));
                 }
                 return values;
             default:
-                return [Number(value) ?? throw f.Error($"expected an int, list or array, got {PickleTypeName.Of(value)}")];
+                return [Number(value, f) ?? throw f.Error($"expected an int, list or array, got {PickleTypeName.Of(value)}")];
         }
     }
 
-    private static double? Number(object? value) => value switch
+    private static double[] Doubles(NumpyArray array, FieldContext.Field f) =>
+        array.Defect is null ? array.ToDoubles() : throw f.Error(array.Defect);
+
+    private static double? Number(object? value, FieldContext.Field f) => value switch
     {
         double d => d,
         int i => i,
         long l => l,
         bool b => b ? 1 : 0,
         BigInteger big => (double)big,
-        NumpyArray { Rank: 0 } s => s.ToDoubles()[0],
+        NumpyArray { Rank: 0 } s => Doubles(s, f)[0],
         _ => null,
     };
 }

@@ -30,15 +30,27 @@ internal sealed class NumpyArray
 
     public string ShapeText => "[" + string.Join(",", Shape) + "]";
 
+    /// <summary>Why this array cannot be used (object dtype, data/shape mismatch), or null. Kept instead of thrown
+    /// so the error can name the record and field; the claimed size is never allocated.</summary>
+    public string? Defect { get; private set; }
+
     /// <summary>Sets shape, dtype, order and data after checking that the data really has that many elements,
     /// so a forged header never makes us allocate the size it claims.</summary>
     public void SetData(int[] shape, NumpyDType dtype, bool fortran, object? data)
     {
+        Shape = shape;
+        DType = dtype;
+        if (dtype.Defect is not null)
+        {
+            Defect = dtype.Defect;
+            return;
+        }
         if (data is not byte[] raw)
         {
-            if (data is System.Collections.ArrayList)
-                throw new BadInputException("object arrays are not supported (array data is a list)");
-            throw new BadInputException($"NumPy array data must be bytes, got {PickleTypeName.Of(data)}");
+            Defect = data is System.Collections.ArrayList
+                ? "object arrays are not supported (array data is a list)"
+                : $"NumPy array data must be bytes, got {PickleTypeName.Of(data)}";
+            return;
         }
         long count = 1;
         foreach (int d in shape)
@@ -48,10 +60,10 @@ internal sealed class NumpyArray
                 break; // already more elements than bytes: mismatch, and no overflow below
         }
         if (count * dtype.ItemSize != raw.Length)
-            throw new BadInputException(
-                $"NumPy array claims shape [{string.Join(",", shape)}] of {dtype.Code} but holds {raw.Length} bytes");
-        Shape = shape;
-        DType = dtype;
+        {
+            Defect = $"NumPy array claims shape [{string.Join(",", shape)}] of {dtype.Code} but holds {raw.Length} bytes";
+            return;
+        }
         FortranOrder = fortran && shape.Length > 1;
         _raw = raw;
     }
@@ -71,6 +83,8 @@ internal sealed class NumpyArray
     /// <summary>All elements widened to double, in C (row-major) order, byte order fixed.</summary>
     public double[] ToDoubles()
     {
+        if (Defect is not null)
+            throw new BadInputException(Defect);
         int n = checked((int)Count);
         var values = new double[n];
         var raw = _raw.AsSpan();

@@ -7,12 +7,17 @@ namespace LLM4EHR.Data.Pickle;
 /// </summary>
 internal sealed class NumpyDType
 {
-    private NumpyDType(char kind, int itemSize, char byteOrder)
+    private NumpyDType(char kind, int itemSize, char byteOrder, string? defect = null)
     {
         Kind = kind;
         ItemSize = itemSize;
         ByteOrder = byteOrder;
+        Defect = defect;
     }
+
+    /// <summary>Why arrays of this dtype are refused (object, string, structured), or null. Reported later by the
+    /// record reader, which knows the record and field; nothing of such an array is ever decoded.</summary>
+    public string? Defect { get; private set; }
 
     /// <summary>'f' float, 'i' signed int, 'u' unsigned int, 'b' bool.</summary>
     public char Kind { get; }
@@ -49,9 +54,13 @@ internal sealed class NumpyDType
             "u2" or "H" => ('u', 2),
             "u4" or "I" => ('u', 4),
             "u8" or "Q" or "L" => ('u', 8),
-            _ when body.StartsWith('O') => throw new BadInputException("object arrays are not supported (dtype 'O')"),
-            _ => throw new BadInputException($"unsupported NumPy dtype '{code}'"),
+            _ when body.StartsWith('O') => ('O', 0),
+            _ => ('?', 0),
         };
+        if (kind == 'O')
+            return new NumpyDType(kind, 8, '|', "object arrays are not supported (dtype 'O')");
+        if (kind == '?')
+            return new NumpyDType(kind, 1, '|', $"unsupported NumPy dtype '{code}'");
         return new NumpyDType(kind, size, size == 1 ? '|' : order);
     }
 
@@ -61,10 +70,10 @@ internal sealed class NumpyDType
         if (state.Length < 2 || state[1] is not string order || order.Length != 1)
             throw new BadInputException("malformed NumPy dtype state");
         if (state.Length >= 5 && (state[3] is not null || state[4] is not null))
-            throw new BadInputException("structured NumPy dtypes are not supported");
+            Defect ??= "structured NumPy dtypes are not supported";
         if (state.Length >= 3 && state[2] is not null)
-            throw new BadInputException("sub-array NumPy dtypes are not supported");
-        if (ItemSize > 1)
+            Defect ??= "sub-array NumPy dtypes are not supported";
+        if (ItemSize > 1 && Defect is null)
             ByteOrder = order[0] is '<' or '>' or '=' ? order[0] : throw new BadInputException($"bad NumPy byte order '{order}'");
     }
 
