@@ -1,6 +1,7 @@
 using System.Collections;
 using System.Collections.Immutable;
 using System.Numerics;
+using System.Runtime.InteropServices;
 using LLM4EHR.Data.Pickle;
 
 namespace LLM4EHR.Data;
@@ -35,7 +36,7 @@ internal sealed class P2xRecordReader(string fileName, ClinicalTask task)
                 throw field.Error(P2xSchema.IrregularTimesKey, $"expected {irg.Rows} times (rows of irg_ts), got {times.Length}");
             var notes = Notes(dict[P2xSchema.NoteTextsKey], dict[P2xSchema.NoteTimesKey], field);
             var (stayId, labels) = Labels(dict[P2xSchema.LabelKey], field.Of(P2xSchema.LabelKey));
-            return new IcuStay(name, task, stayId, labels, reg, irg, mask, ImmutableArray.Create(times), notes);
+            return new IcuStay(name, task, stayId, labels, reg, irg, mask, ImmutableCollectionsMarshal.AsImmutableArray(times), notes); // no copy: times is ours
         }
         catch (BadInputException) { throw; }
         catch (Exception e) when (e is InvalidCastException or OverflowException or ArgumentException)

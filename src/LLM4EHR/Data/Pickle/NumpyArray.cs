@@ -86,15 +86,24 @@ internal sealed class NumpyArray
         if (Defect is not null)
             throw new BadInputException(Defect);
         int n = checked((int)Count);
-        var values = new double[n];
+        var values = Allocate(n);
         var raw = _raw.AsSpan();
-        // Fast path: the common little-endian float64 C-order array is one bulk copy, no per-element work.
-        if (DType.Kind == 'f' && DType.ItemSize == 8 && !DType.NeedsSwap)
+        // Fast paths for the dtypes real files use (little-endian f8 values, i8 masks): no per-element dispatch.
+        if (!DType.NeedsSwap && DType.Kind == 'f' && DType.ItemSize == 8)
             MemoryMarshal.Cast<byte, double>(raw).CopyTo(values);
+        else if (!DType.NeedsSwap && DType.Kind == 'i' && DType.ItemSize == 8)
+        {
+            var longs = MemoryMarshal.Cast<byte, long>(raw);
+            for (int i = 0; i < longs.Length; i++)
+                values[i] = longs[i];
+        }
         else
             Widen(raw, values);
         return FortranOrder ? ToCOrder(values) : values;
     }
+
+    /// <summary>Every element is written right after, so skip zeroing.</summary>
+    private static double[] Allocate(int n) => GC.AllocateUninitializedArray<double>(n);
 
     private void Widen(ReadOnlySpan<byte> raw, double[] values)
     {
@@ -132,7 +141,7 @@ internal sealed class NumpyArray
     /// <summary>Fortran (column-major) element order to C order for any rank.</summary>
     private double[] ToCOrder(double[] fortran)
     {
-        var c = new double[fortran.Length];
+        var c = Allocate(fortran.Length);
         int rank = Shape.Length;
         var fStride = new long[rank];
         long s = 1;
