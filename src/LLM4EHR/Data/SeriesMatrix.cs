@@ -4,7 +4,7 @@ namespace LLM4EHR.Data;
 /// An immutable row-major [Rows × Cols] matrix of a stay's time series (NaN kept where the file has NaN).
 /// Values are widened to double on load so sums match NumPy's float64 reductions.
 /// </summary>
-public sealed class SeriesMatrix
+public sealed class SeriesMatrix : IEquatable<SeriesMatrix>
 {
     private readonly double[] _values;
 
@@ -28,4 +28,14 @@ public sealed class SeriesMatrix
     public ReadOnlySpan<double> Row(int row) => _values.AsSpan(row * Cols, Cols);
 
     public static SeriesMatrix Empty(int cols) => new(0, cols, Array.Empty<double>());
+
+    /// <summary>Same shape and bit-identical values (NaN equals NaN), so round trips compare exactly.</summary>
+    public bool Equals(SeriesMatrix? other) =>
+        other is not null && Rows == other.Rows && Cols == other.Cols
+        && System.Runtime.InteropServices.MemoryMarshal.AsBytes(Values).SequenceEqual(
+            System.Runtime.InteropServices.MemoryMarshal.AsBytes(other.Values));
+
+    public override bool Equals(object? obj) => Equals(obj as SeriesMatrix);
+
+    public override int GetHashCode() => HashCode.Combine(Rows, Cols);
 }

@@ -1,0 +1,65 @@
+using System.ComponentModel;
+using System.Globalization;
+using LLM4EHR.Data;
+using Spectre.Console;
+using Spectre.Console.Cli;
+
+namespace LLM4EHR.Cli.Commands;
+
+/// <summary><c>llm4ehr inspect</c>: validates all three splits of a data root and prints what is in them.</summary>
+[CliCommand("inspect", "Validate the p2x splits under a data root and print counts, label prevalence and note statistics.")]
+internal sealed class InspectCommand : Command<InspectCommand.Settings>
+{
+    public sealed class Settings : CommandSettings
+    {
+        [CommandOption("--data-root <DIR>")]
+        [Description("Folder holding {train,val,test}_p2x_data.pkl.")]
+        public string? DataRoot { get; init; }
+
+        [CommandOption("--task <TASK>")]
+        [Description("ihm|pheno")]
+        public string? Task { get; init; }
+    }
+
+    public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
+    {
+        var task = ClinicalTaskInfo.Parse(settings.Task ?? throw new BadInputException("--task is required (ihm or pheno)"));
+        string root = settings.DataRoot ?? throw new BadInputException("--data-root is required");
+        var splits = P2xDataset.LoadAll(root, task);
+        var summaries = Enum.GetValues<P2xSplit>()
+            .Select(s => P2xSplitSummary.Of(s.ToString().ToLowerInvariant(), task, splits[s])).ToList();
+
+        var table = new Table().Title($"{task.Id()} p2x splits in {Markup.Escape(root)}")
+            .Caption("notes, chars, irg rows: mean per stay; no notes: stays without notes; missing: unobserved reg_ts cells");
+        foreach (var header in new[] { "split", "stays", task == ClinicalTask.Ihm ? "pos" : "prev (range)",
+                     "notes", "chars", "max chars", "no notes", "irg rows", "missing" })
+            table.AddColumn(header);
+        foreach (var s in summaries)
+            table.AddRow(s.Split, s.Stays.ToString(CultureInfo.InvariantCulture), Prevalence(s),
+                F(s.NotesPerStay, 2), F(s.CharsPerStay, 0), s.MaxCharsPerStay.ToString(CultureInfo.InvariantCulture),
+                s.StaysWithoutNotes.ToString(CultureInfo.InvariantCulture), F(s.IrregularRowsPerStay, 1), Pct(s.MissingRate));
+        AnsiConsole.Write(table);
+
+        if (task == ClinicalTask.Pheno)
+        {
+            var labels = new Table().Title("phenotype prevalence");
+            labels.AddColumn("#").AddColumn("phenotype");
+            foreach (var s in summaries)
+                labels.AddColumn(s.Split);
+            for (int k = 0; k < PhenotypeNames.All.Count; k++)
+                labels.AddRow([k.ToString(CultureInfo.InvariantCulture), Markup.Escape(PhenotypeNames.All[k]),
+                    .. summaries.Select(s => Pct(s.LabelPrevalence[k]))]);
+            AnsiConsole.Write(labels);
+        }
+        AnsiConsole.MarkupLine("[green]all splits valid[/]");
+        return 0;
+    }
+
+    private static string Prevalence(P2xSplitSummary s) => s.LabelPrevalence.Count == 1
+        ? Pct(s.LabelPrevalence[0])
+        : $"{Pct(s.LabelPrevalence.Average())} ({F(100 * s.LabelPrevalence.Min(), 1)}–{F(100 * s.LabelPrevalence.Max(), 1)})";
+
+    private static string F(double value, int decimals) => value.ToString("F" + decimals, CultureInfo.InvariantCulture);
+
+    private static string Pct(double value) => (100 * value).ToString("F1", CultureInfo.InvariantCulture) + "%";
+}

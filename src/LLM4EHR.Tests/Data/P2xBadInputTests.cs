@@ -1,0 +1,150 @@
+using System.Text;
+using LLM4EHR.Data;
+using LLM4EHR.Data.Synthetic;
+
+namespace LLM4EHR.Tests.Data;
+
+/// <summary>Each kind of bad file is refused with one line naming file, record, stay and field.</summary>
+public sealed class P2xBadInputTests
+{
+    private const string File = "train_p2x_data.pkl";
+    private const string Where = $"{File}: record 0 ({RecordPickle.Name})";
+
+    private static string Fails(byte[] data, ClinicalTask task = ClinicalTask.Ihm)
+    {
+        var e = Assert.Throws<BadInputException>(() => P2xDataset.Parse(data, File, task));
+        Assert.DoesNotContain('\n', e.Message);
+        return e.Message;
+    }
+
+    private static string FailsWith(Action<Dictionary<string, Action<LLM4EHR.Data.Pickle.PickleWriter>>> edit,
+        ClinicalTask task = ClinicalTask.Ihm)
+    {
+        var fields = task == ClinicalTask.Ihm ? RecordPickle.ValidIhm() : RecordPickle.ValidPheno();
+        edit(fields);
+        return Fails(RecordPickle.Build(fields), task);
+    }
+
+    [Fact]
+    public void Valid_records_load() // the baseline the other cases break one field of
+    {
+        var ihm = P2xDataset.Parse(RecordPickle.Build(RecordPickle.ValidIhm(), copies: 3), File, ClinicalTask.Ihm);
+        Assert.Equal(3, ihm.Count);
+        Assert.Equal(new[] { 1 }, ihm[0].Labels.ToArray());
+        Assert.Equal(2, ihm[0].Notes.Length);
+        var pheno = P2xDataset.Parse(RecordPickle.Build(RecordPickle.ValidPheno()), File, ClinicalTask.Pheno);
+        Assert.Equal(200001, pheno[0].StayId);
+        Assert.Equal(25, pheno[0].Labels.Length);
+    }
+
+    [Fact]
+    public void Empty_file() => Assert.Equal($"{File}: empty file", Fails([]));
+
+    [Fact]
+    public void Not_a_pickle() => Assert.StartsWith($"{File}: not a pickle", Fails(Encoding.UTF8.GetBytes("name,label\nx,1\n")));
+
+    [Fact]
+    public void Truncated_file()
+    {
+        var full = P2xWriter.ToBytes(SyntheticCohort.GenerateSplit(new(ClinicalTask.Ihm, 5, 1, 1), P2xSplit.Train));
+        foreach (int cut in new[] { 3, full.Length / 3, full.Length / 2, full.Length - 1 })
+            Assert.StartsWith($"{File}: truncated pickle", Fails(full[..cut]));
+    }
+
+    [Fact]
+    public void Wrong_top_level_type()
+    {
+        byte[] dict = [0x80, 4, (byte)'}', (byte)'.'];
+        Assert.Equal($"{File}: expected a list of records at the top level, got dict", Fails(dict));
+    }
+
+    [Fact]
+    public void Record_that_is_not_a_dict()
+    {
+        byte[] listOfInt = [0x80, 4, (byte)']', (byte)'K', 7, (byte)'a', (byte)'.'];
+        Assert.Equal($"{File}: record 0: expected a dict, got int", Fails(listOfInt));
+    }
+
+    [Fact]
+    public void Missing_key() =>
+        Assert.Equal($"{Where}: label: missing key", FailsWith(f => f.Remove("label")));
+
+    [Fact]
+    public void Name_not_a_string() =>
+        Assert.Equal($"{File}: record 0: name: expected str, got int", FailsWith(f => f["name"] = w => w.Int(3)));
+
+    [Fact]
+    public void Regular_series_wrong_hours() =>
+        Assert.Equal($"{Where}: reg_ts: expected [48,34], got [47,34]",
+            FailsWith(f => f["reg_ts"] = w => w.DoubleArray([47, 34], new double[47 * 34])));
+
+    [Fact]
+    public void Pheno_needs_24_hours() =>
+        Assert.Equal($"{Where}: reg_ts: expected [24,34], got [48,34]",
+            FailsWith(f => f["reg_ts"] = w => w.DoubleArray([48, 34], new double[48 * 34]), ClinicalTask.Pheno));
+
+    [Fact]
+    public void Irregular_series_wrong_width() =>
+        Assert.Equal($"{Where}: irg_ts: expected [n,17], got [3,16]",
+            FailsWith(f => f["irg_ts"] = w => w.DoubleArray([3, 16], new double[48])));
+
+    [Fact]
+    public void Mask_shape_differs_from_series() =>
+        Assert.Equal($"{Where}: irg_ts_mask: expected [3,17], got [2,17]",
+            FailsWith(f => f["irg_ts_mask"] = w => w.Int64Array([2, 17], new long[34])));
+
+    [Fact]
+    public void Times_length_differs_from_rows() =>
+        Assert.Equal($"{Where}: ts_tt: expected 3 times (rows of irg_ts), got 2",
+            FailsWith(f => f["ts_tt"] = w => w.FloatList([1.0, 2.0])));
+
+    [Fact]
+    public void Note_times_length_differs_from_texts() =>
+        Assert.Equal($"{Where}: text_time: expected 2 times (one per text_data note), got 3",
+            FailsWith(f => f["text_time"] = w => w.FloatList([1.0, 2.0, 3.0])));
+
+    [Fact]
+    public void Note_text_not_a_string() =>
+        Assert.Equal($"{Where}: text_data: item 1: expected str, got int",
+            FailsWith(f => f["text_data"] = w => { w.EmptyList(); w.Mark(); w.Str("ok"); w.Int(5); w.Appends(); }));
+
+    [Fact]
+    public void Non_binary_label() =>
+        Assert.Equal($"{Where}: label: item 0: expected 0 or 1, got 2", FailsWith(f => f["label"] = w => w.Int(2)));
+
+    [Fact]
+    public void NaN_label() =>
+        Assert.Equal($"{Where}: label: item 0: expected 0 or 1, got NaN", FailsWith(f => f["label"] = w => w.Float(double.NaN)));
+
+    [Fact]
+    public void Wrong_label_count() =>
+        Assert.Equal($"{Where}: label: expected 25 or 26 values for pheno, got 24",
+            FailsWith(f => f["label"] = w => RecordPickle.IntList(w, Enumerable.Repeat(0L, 24)), ClinicalTask.Pheno));
+
+    [Fact]
+    public void Object_dtype_array_is_rejected() =>
+        Assert.Equal($"{Where}: reg_ts: object arrays are not supported (dtype 'O')",
+            FailsWith(f => f["reg_ts"] = w => w.NumpyArray([2], "O8", new byte[16])));
+
+    [Fact]
+    public void Claimed_shape_larger_than_data_fails_without_allocating()
+    {
+        // 2^31-1 × 2^31-1 float64 would be 32 EiB: the check must compare before any allocation.
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        var message = FailsWith(f => f["reg_ts"] = w => w.NumpyArray([int.MaxValue, int.MaxValue], "f8", new byte[16]));
+        Assert.Equal($"{Where}: reg_ts: NumPy array claims shape [2147483647,2147483647] of <f8 but holds 16 bytes", message);
+        Assert.True(GC.GetAllocatedBytesForCurrentThread() - before < 64 << 20, "a forged shape must not allocate its claimed size");
+    }
+
+    [Fact]
+    public void Missing_split_file()
+    {
+        var dir = Directory.CreateTempSubdirectory("llm4ehr-missing-").FullName;
+        try
+        {
+            var e = Assert.Throws<BadInputException>(() => P2xDataset.LoadAll(dir, ClinicalTask.Ihm));
+            Assert.StartsWith("train_p2x_data.pkl: split file not found", e.Message);
+        }
+        finally { Directory.Delete(dir, true); }
+    }
+}

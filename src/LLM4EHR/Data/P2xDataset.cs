@@ -1,0 +1,76 @@
+using System.Collections;
+using LLM4EHR.Data.Pickle;
+
+namespace LLM4EHR.Data;
+
+/// <summary>
+/// Loads p2x pickles (<c>{train,val,test}_p2x_data.pkl</c>) into validated, immutable <see cref="IcuStay"/> records.
+/// Untrusted files are safe to open: no pickle global outside the NumPy allow-list is ever constructed or
+/// called, and any defect is a one-line <see cref="BadInputException"/> naming file, record, stay and field.
+/// </summary>
+public static class P2xDataset
+{
+    /// <summary>Loads one split file from <paramref name="dataRoot"/>.</summary>
+    public static IReadOnlyList<IcuStay> LoadSplit(string dataRoot, ClinicalTask task, P2xSplit split,
+        IProgress<P2xLoadProgress>? progress = null) =>
+        LoadFile(SplitPath(dataRoot, split), task, progress, split);
+
+    /// <summary>Loads all three splits; fails before reading anything if one of the files is missing.</summary>
+    public static P2xSplits LoadAll(string dataRoot, ClinicalTask task, IProgress<P2xLoadProgress>? progress = null)
+    {
+        foreach (var split in Enum.GetValues<P2xSplit>())
+            RequireFile(SplitPath(dataRoot, split));
+        return new P2xSplits(
+            LoadSplit(dataRoot, task, P2xSplit.Train, progress),
+            LoadSplit(dataRoot, task, P2xSplit.Val, progress),
+            LoadSplit(dataRoot, task, P2xSplit.Test, progress));
+    }
+
+    /// <summary>Full path of a split file under a data root.</summary>
+    public static string SplitPath(string dataRoot, P2xSplit split) => Path.Combine(dataRoot, P2xSchema.FileName(split));
+
+    /// <summary>Loads any p2x pickle file; errors are prefixed with its file name.</summary>
+    public static IReadOnlyList<IcuStay> LoadFile(string path, ClinicalTask task, IProgress<P2xLoadProgress>? progress = null,
+        P2xSplit? split = null)
+    {
+        RequireFile(path);
+        var length = new FileInfo(path).Length;
+        if (length > Array.MaxLength)
+            throw new BadInputException($"{Path.GetFileName(path)}: file too large ({length} bytes; at most {Array.MaxLength})");
+        return Parse(File.ReadAllBytes(path), Path.GetFileName(path), task, progress, split);
+    }
+
+    /// <summary>Parses pickle bytes already in memory; <paramref name="fileName"/> prefixes every error.</summary>
+    public static IReadOnlyList<IcuStay> Parse(byte[] data, string fileName, ClinicalTask task,
+        IProgress<P2xLoadProgress>? progress = null, P2xSplit? split = null)
+    {
+        object? root;
+        try
+        {
+            root = SafeUnpickler.Load(data);
+        }
+        catch (BadInputException e)
+        {
+            throw new BadInputException($"{fileName}: {e.Message}", e);
+        }
+        if (root is not ArrayList records)
+            throw new BadInputException($"{fileName}: expected a list of records at the top level, got {PickleTypeName.Of(root)}");
+
+        var reader = new P2xRecordReader(fileName, task);
+        var stays = new IcuStay[records.Count];
+        for (int i = 0; i < stays.Length; i++)
+        {
+            stays[i] = reader.Read(records[i], i);
+            records[i] = null; // drop the raw graph as we go: halves peak memory on large files
+            if (progress is not null && ((i + 1) % 256 == 0 || i + 1 == stays.Length))
+                progress.Report(new P2xLoadProgress(split, fileName, i + 1, stays.Length));
+        }
+        return stays;
+    }
+
+    private static void RequireFile(string path)
+    {
+        if (!File.Exists(path))
+            throw new BadInputException($"{Path.GetFileName(path)}: split file not found at '{path}'");
+    }
+}

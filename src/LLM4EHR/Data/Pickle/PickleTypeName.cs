@@ -1,0 +1,24 @@
+using System.Collections;
+using System.Numerics;
+
+namespace LLM4EHR.Data.Pickle;
+
+/// <summary>Python-style names of unpickled values, so error messages speak the file's language.</summary>
+internal static class PickleTypeName
+{
+    public static string Of(object? value) => value switch
+    {
+        null => "None",
+        string => "str",
+        bool => "bool",
+        int or long or BigInteger => "int",
+        double => "float",
+        byte[] => "bytes",
+        object[] => "tuple",
+        ArrayList => "list",
+        Hashtable => "dict",
+        NumpyArray a => $"ndarray[{a.DType.Code}]",
+        NumpyDType => "dtype",
+        _ => value.GetType().Name,
+    };
+}
