@@ -34,4 +34,8 @@ public static class PhenotypeNames
         "Septicemia (except in labor)",
         "Shock",
     ];
+
+    /// <summary>Label names of a task in column order (IHM has the one mortality label).</summary>
+    public static IReadOnlyList<string> For(ClinicalTask task) =>
+        task == ClinicalTask.Pheno ? All : ["In-hospital mortality"];
 }
