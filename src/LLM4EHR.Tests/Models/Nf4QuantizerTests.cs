@@ -60,6 +60,24 @@ public class Nf4QuantizerTests
         }
     }
 
+    [Theory]
+    [InlineData(1, 1)]
+    [InlineData(37, 29)]
+    [InlineData(128, 96)]
+    public void Cpu_kernel_and_torch_ops_dequantize_identically(long rows, long cols)
+    {
+        using var w = RandomWeight(rows, cols, 21);
+        var (packed, absmax) = Nf4Quantizer.Quantize(w);
+        using (packed) using (absmax)
+        {
+            using var cpu = Nf4Quantizer.DequantizeCpu(packed, absmax, w.shape, ScalarType.Float32);
+            using var ops = Nf4Quantizer.DequantizeTorch(packed, absmax, w.shape, ScalarType.Float32);
+            TensorAssert.Equal(ops, cpu, "dequantize paths");
+            using var bf = Nf4Quantizer.Dequantize(packed, absmax, w.shape, ScalarType.BFloat16);
+            Assert.Equal(ScalarType.BFloat16, bf.dtype);
+        }
+    }
+
     [Fact]
     public void All_zero_block_dequantizes_to_zero()
     {

@@ -82,13 +82,62 @@ public static class Nf4Quantizer
     /// <summary>
     /// Weight = level(code) × absmax, computed in f32 and cast to <paramref name="dtype"/>, on the codes' device.
     /// <paramref name="absmax"/> is F32 [ceil(n/64)] (already decompressed when double-quantized).
+    /// CPU tensors take a one-pass C# kernel (this runs inside every NF4 forward); other devices use torch ops.
     /// </summary>
-    public static Tensor Dequantize(Tensor packed, Tensor absmax, long[] shape, ScalarType dtype = ScalarType.Float32)
+    public static Tensor Dequantize(Tensor packed, Tensor absmax, long[] shape, ScalarType dtype = ScalarType.Float32) =>
+        packed.device_type == DeviceType.CPU && absmax.device_type == DeviceType.CPU
+            ? DequantizeCpu(packed, absmax, shape, dtype)
+            : DequantizeTorch(packed, absmax, shape, dtype);
+
+    internal static unsafe Tensor DequantizeCpu(Tensor packed, Tensor absmax, long[] shape, ScalarType dtype)
     {
         using var scope = NewDisposeScope();
         long n = shape.Aggregate(1L, (a, b) => a * b);
         long blocks = absmax.numel();
-        var pairs = CodePairLevels(packed.device);                           // [256, 2]
+        var p = packed.contiguous();
+        var a = absmax.to_type(ScalarType.Float32).contiguous();
+        var weight = empty(new[] { n }, ScalarType.Float32);             // [n]
+        if (n > 0)
+        {
+            fixed (byte* ps = p.bytes, @as = a.bytes, ws = weight.bytes)
+            fixed (float* lut = PairLevels)
+            {
+                nint pp = (nint)ps, ap = (nint)@as, wp = (nint)ws, lp = (nint)lut;
+                long chunks = (blocks + BlocksPerChunk - 1) / BlocksPerChunk;
+                Parallel.For(0L, chunks, c =>
+                {
+                    long end = Math.Min(blocks, (c + 1) * BlocksPerChunk);
+                    for (long b = c * BlocksPerChunk; b < end; b++)
+                    {
+                        int len = (int)Math.Min(BlockSize, n - b * BlockSize);
+                        DequantizeBlock((byte*)pp + b * (BlockSize / 2), ((float*)ap)[b], len, (float*)wp + b * BlockSize, (float*)lp);
+                    }
+                });
+            }
+        }
+        var result = weight.view(shape).to_type(dtype);
+        return result.MoveToOuterDisposeScope();
+    }
+
+    private static unsafe void DequantizeBlock(byte* packed, float absmax, int len, float* output, float* pairLevels)
+    {
+        int pairs = len / 2;
+        for (int j = 0; j < pairs; j++)
+        {
+            float* lv = pairLevels + 2 * packed[j];
+            output[2 * j] = lv[0] * absmax;
+            output[2 * j + 1] = lv[1] * absmax;
+        }
+        if ((len & 1) == 1)
+            output[len - 1] = pairLevels[2 * packed[pairs]] * absmax;
+    }
+
+    internal static Tensor DequantizeTorch(Tensor packed, Tensor absmax, long[] shape, ScalarType dtype)
+    {
+        using var scope = NewDisposeScope();
+        long n = shape.Aggregate(1L, (a, b) => a * b);
+        long blocks = absmax.numel();
+        var pairs = tensor(PairLevels, [256, 2]).to(packed.device);         // [256, 2]
         var values = pairs.index_select(0, packed.to_type(ScalarType.Int32)).view(-1); // [2*ceil(n/2)]
         long padded = blocks * BlockSize;
         if (values.numel() < padded)
@@ -98,15 +147,7 @@ public static class Nf4Quantizer
         return weight.MoveToOuterDisposeScope();
     }
 
-    /// <summary>Levels of both nibbles of every byte value: row b = (level[b &gt;&gt; 4], level[b &amp; 15]).</summary>
-    private static Tensor CodePairLevels(Device device)
-    {
-        var table = new float[512];
-        for (int b = 0; b < 256; b++)
-        {
-            table[2 * b] = Nf4Levels.Levels[b >> 4];
-            table[2 * b + 1] = Nf4Levels.Levels[b & 15];
-        }
-        return tensor(table, [256, 2]).to(device);
-    }
+    /// <summary>Levels of both nibbles of every byte value: [2b] = level[b &gt;&gt; 4], [2b+1] = level[b &amp; 15].</summary>
+    private static readonly float[] PairLevels = Enumerable.Range(0, 512)
+        .Select(i => Nf4Levels.Levels[i % 2 == 0 ? (i / 2) >> 4 : (i / 2) & 15]).ToArray();
 }
