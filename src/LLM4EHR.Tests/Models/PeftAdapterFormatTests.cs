@@ -73,6 +73,7 @@ public class PeftAdapterFormatTests : IDisposable
     [InlineData("use_dora", "true", "use_dora")]
     [InlineData("bias", "\"all\"", "bias")]
     [InlineData("rank_pattern", "{\"q_proj\": 8}", "rank_pattern")]
+    [InlineData("lora_bias", "true", "lora_bias")]
     [InlineData("r", "8", "does not fit r=8")]
     public void Unsupported_or_inconsistent_configs_are_refused(string field, string json, string expected)
     {

@@ -38,6 +38,7 @@ internal static class PeftConfigReader
         RequireFalse(root, "fan_in_fan_out", path);
         RequireFalse(root, "use_dora", path);
         RequireFalse(root, "use_rslora", path);
+        RequireFalse(root, "lora_bias", path);
         RequireEmpty(root, "rank_pattern", path);
         RequireEmpty(root, "alpha_pattern", path);
         RequireEmpty(root, "layers_to_transform", path);

@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.Intrinsics;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -121,8 +122,19 @@ public static class Nf4Quantizer
 
     private static unsafe void DequantizeBlock(byte* packed, float absmax, int len, float* output, float* pairLevels)
     {
-        int pairs = len / 2;
-        for (int j = 0; j < pairs; j++)
+        int pairs = len / 2, j = 0;
+        if (Vector256.IsHardwareAccelerated)
+        {
+            // Each table row is two adjacent floats = one 8-byte lane: four bytes of codes fill eight outputs.
+            double* rows = (double*)pairLevels;
+            var scale = Vector256.Create(absmax);
+            for (; j + 4 <= pairs; j += 4)
+            {
+                var levels = Vector256.Create(rows[packed[j]], rows[packed[j + 1]], rows[packed[j + 2]], rows[packed[j + 3]]).AsSingle();
+                (levels * scale).Store(output + 2 * j);
+            }
+        }
+        for (; j < pairs; j++)
         {
             float* lv = pairLevels + 2 * packed[j];
             output[2 * j] = lv[0] * absmax;
