@@ -30,6 +30,10 @@ public static class Nf4Quantizer
         using var scope = NewDisposeScope();
         var src = weight.detach().to(CPU).to_type(ScalarType.Float32).contiguous().flatten(); // [n]
         long n = src.numel();
+        // Spans over tensor memory are int-indexed: one weight is limited to 2 GiB of f32 (512M elements).
+        // The largest Llama-3 8B/70B projection is far below that; embeddings and lm_head are never quantized.
+        if (n * sizeof(float) > int.MaxValue)
+            throw new ArgumentException($"NF4: weight of {n} elements is over 2 GiB as f32; quantize it in row slices", nameof(weight));
         long blocks = (n + BlockSize - 1) / BlockSize;
         var packed = zeros(new[] { (n + 1) / 2 }, ScalarType.Byte);  // [ceil(n/2)]
         var absmax = zeros(new[] { blocks }, ScalarType.Float32);    // [ceil(n/64)]
