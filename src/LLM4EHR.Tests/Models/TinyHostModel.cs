@@ -20,12 +20,23 @@ internal sealed class TinyHostModel : Module<Tensor, Tensor>, ILinearHost
     public TinyHostModel(long vocab = 50, long hidden = 32, long intermediate = 48, int blocks = 2, long seed = 7)
         : base(nameof(TinyHostModel))
     {
-        manual_seed(seed);
         Hidden = hidden;
         embed_tokens = Embedding(vocab, hidden);
         layers = new ModuleList<TinyBlock>(Enumerable.Range(0, blocks).Select(_ => new TinyBlock(hidden, intermediate)).ToArray());
         norm = LayerNorm(hidden);
         RegisterComponents();
+        // Re-initialise from a private generator: the global RNG is shared with tests running in parallel, and two
+        // models built with the same seed must be bit-identical (reload and import tests compare their logits).
+        using (var g = new Generator((ulong)seed, CPU))
+        using (no_grad())
+        {
+            foreach (var (name, p) in named_parameters())
+            {
+                if (name.StartsWith("norm.", StringComparison.Ordinal)) continue; // LayerNorm keeps ones/zeros
+                double bound = p.dim() == 2 && !name.StartsWith("embed", StringComparison.Ordinal) ? 1 / Math.Sqrt(p.shape[1]) : 0.5;
+                p.copy_(rand(p.shape, generator: g) * (2 * bound) - bound);
+            }
+        }
         LinearNames = Enumerable.Range(0, blocks).SelectMany(i =>
             TinyBlock.AttentionNames.Select(n => $"model.layers.{i}.self_attn.{n}")
                 .Concat(TinyBlock.MlpNames.Select(n => $"model.layers.{i}.mlp.{n}"))).ToList();
