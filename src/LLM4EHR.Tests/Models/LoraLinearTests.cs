@@ -1,0 +1,87 @@
+using LLM4EHR.Models.Lora;
+using LLM4EHR.Models.Quantization;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+using static TorchSharp.torch.nn;
+
+namespace LLM4EHR.Tests.Models;
+
+public class LoraLinearTests
+{
+    private static Module<Tensor, Tensor> MakeBase(bool nf4, Linear lin) => nf4 ? new Nf4Linear(lin.weight!, lin.bias) : lin;
+
+    [Theory]
+    [InlineData(false, true)]
+    [InlineData(false, false)]
+    [InlineData(true, true)]
+    public void Fresh_adapter_with_zero_B_gives_exactly_the_base_output(bool nf4, bool training)
+    {
+        using var lin = Linear(24, 16, hasBias: true);
+        var baseLayer = MakeBase(nf4, lin);
+        using var adapter = new LoraLinear(baseLayer, 24, 16, r: 4, alpha: 32, dropout: 0.3);
+        adapter.train(training);
+        using var x = randn(2, 7, 24);
+        using var expected = baseLayer.forward(x);
+        using var y = adapter.forward(x);
+        TensorAssert.Equal(expected, y, "B = 0");
+        Assert.Equal(0, adapter.WeightB.abs().max().item<float>());
+    }
+
+    [Fact]
+    public void A_is_kaiming_uniform_and_seeded()
+    {
+        static LoraLinear Make(ulong seed)
+        {
+            using var g = new Generator(seed, CPU);
+            return new LoraLinear(Linear(400, 8), 400, 8, r: 16, alpha: 32, dropout: 0, generator: g);
+        }
+        using var a1 = Make(5);
+        using var a2 = Make(5);
+        using var a3 = Make(6);
+        TensorAssert.Equal(a1.WeightA, a2.WeightA, "same seed");
+        Assert.False(TensorAssert.Identical(a1.WeightA, a3.WeightA));
+        double bound = 1 / Math.Sqrt(400);
+        double max = a1.WeightA.abs().max().item<float>();
+        Assert.InRange(max, 0.9 * bound, bound); // 6400 draws of U(±b) reach close to b and never past it
+        Assert.Equal(2.0, a1.Scale);
+    }
+
+    [Fact]
+    public void Merged_linear_equals_the_unmerged_adapter_in_eval_mode()
+    {
+        using var lin = Linear(24, 16, hasBias: true);
+        using var adapter = new LoraLinear(lin, 24, 16, r: 4, alpha: 8, dropout: 0.1);
+        using (no_grad()) adapter.WeightB.normal_(0, 0.5);
+        adapter.eval();
+        using var x = randn(3, 24);
+        using var y = adapter.forward(x);
+        using var merged = adapter.Merge();
+        using var ym = merged.forward(x);
+        Assert.True(ym.allclose(y, rtol: 1e-5, atol: 1e-5), $"max diff {TensorAssert.MaxDiff(y, ym)}");
+        Assert.False(TensorAssert.Identical(y, lin.forward(x)), "the adapter must actually change the output");
+    }
+
+    [Fact]
+    public void Merging_into_a_model_keeps_its_outputs()
+    {
+        using var model = new TinyHostModel();
+        var set = LoraInjector.Inject(model, new LoraSettings { Targets = Nf4Options.DecoderProjections, Dropout = 0 });
+        using (no_grad())
+            foreach (var (_, a) in set.Adapters) a.WeightB.normal_(0, 0.05);
+        model.eval();
+        using var ids = tensor(new long[] { 4, 8, 15, 16, 23, 42 }).view(2, 3);
+        using var before = model.forward(ids);
+        set.MergeInto(model);
+        Assert.All(model.LinearNames, n => Assert.IsType<Linear>(model.GetLinear(n)));
+        using var after = model.forward(ids);
+        Assert.True(after.allclose(before, rtol: 1e-4, atol: 1e-5), $"max diff {TensorAssert.MaxDiff(before, after)}");
+    }
+
+    [Fact]
+    public void Merge_refuses_an_nf4_base()
+    {
+        using var lin = Linear(8, 8);
+        using var adapter = new LoraLinear(new Nf4Linear(lin.weight!), 8, 8, 2, 4, 0);
+        Assert.Throws<InvalidOperationException>(() => adapter.Merge());
+    }
+}

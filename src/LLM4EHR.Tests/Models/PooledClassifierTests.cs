@@ -1,0 +1,104 @@
+using LLM4EHR.Models;
+using LLM4EHR.Models.Lora;
+using LLM4EHR.Text;
+using static TorchSharp.torch;
+
+namespace LLM4EHR.Tests.Models;
+
+public class PooledClassifierTests : IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("clf-").FullName;
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    [Fact]
+    public void Masked_mean_averages_real_tokens_only_in_f32()
+    {
+        using var hidden = randn(2, 4, 3).to_type(ScalarType.BFloat16);
+        using var mask = tensor(new long[] { 1, 1, 0, 0, 1, 1, 1, 1 }).view(2, 4);
+        using var pooled = PooledClassifierHead.MaskedMean(hidden, mask);
+        Assert.Equal(ScalarType.Float32, pooled.dtype);
+        using var h = hidden.to_type(ScalarType.Float32);
+        using var row0 = h[0].narrow(0, 0, 2).mean([0]);
+        using var row1 = h[1].mean([0]);
+        Assert.True(pooled[0].allclose(row0, rtol: 1e-6, atol: 1e-6));
+        Assert.True(pooled[1].allclose(row1, rtol: 1e-6, atol: 1e-6));
+    }
+
+    [Fact]
+    public void Padding_tokens_do_not_change_the_logits()
+    {
+        var (clf, _) = ClassifierFactory.Build(new LoraSettings(), nf4: true, labels: 25);
+        using var _c = clf;
+        clf.SetTrainingMode(false);
+        using var batch = TinyHostModel.Batch([6, 2], labels: 25);
+        using var logits = clf.Logits(batch);
+        Assert.Equal(new long[] { 2, 25 }, logits.shape);
+        // Same real tokens, different junk at padded positions (the tiny model is token-wise, so hidden states
+        // at pads change; pooling must ignore them).
+        using var junk = batch.InputIds + (1 - batch.AttentionMask) * 7;
+        using var other = new TokenBatch(junk, batch.AttentionMask.clone(), batch.PositionIds.clone(), batch.Labels.clone(), batch.Names);
+        using var logits2 = clf.Logits(other);
+        TensorAssert.Equal(logits, logits2, "pad-invariance");
+    }
+
+    [Fact]
+    public void Bce_with_pos_weight_matches_its_formula()
+    {
+        using var z = tensor(new float[] { 2f, -1f, 0.5f, -3f }).view(2, 2);
+        using var y = tensor(new float[] { 1f, 0f, 0f, 1f }).view(2, 2);
+        using var w = tensor(new float[] { 3f, 0.5f });
+        using var loss = ClassificationLoss.BceWithLogits(z, y, w);
+        double expected = 0;
+        float[] zs = [2f, -1f, 0.5f, -3f], ys = [1f, 0f, 0f, 1f], ws = [3f, 0.5f];
+        for (int i = 0; i < 4; i++)
+        {
+            double p = 1 / (1 + Math.Exp(-zs[i]));
+            expected -= ws[i % 2] * ys[i] * Math.Log(p) + (1 - ys[i]) * Math.Log(1 - p);
+        }
+        Assert.Equal(expected / 4, loss.item<float>(), 5);
+        using var plain = ClassificationLoss.BceWithLogits(z, y);
+        Assert.NotEqual(loss.item<float>(), plain.item<float>());
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void Saved_adapters_and_head_reload_to_identical_logits(bool lora)
+    {
+        var settings = lora ? new LoraSettings { R = 4, Alpha = 32 } : null;
+        var (trained, _) = ClassifierFactory.Build(settings, nf4: true, labels: 3, headSeed: 1);
+        using var _t = trained;
+        using (no_grad())
+            foreach (var (_, p) in trained.TrainableParameters()) p.add_(randn_like(p) * 0.1);
+        trained.SetTrainingMode(false);
+        using var batch = TinyHostModel.Batch([4, 7], labels: 3);
+        using var expected = trained.Logits(batch);
+        ClassifierCheckpoint.Save(trained, _dir);
+        Assert.True(File.Exists(Path.Combine(_dir, ClassifierCheckpoint.ConfigFile)));
+
+        var config = ClassifierCheckpoint.ReadConfig(_dir);
+        var (fresh, _) = ClassifierFactory.Build(config.Lora is null ? null : config.Lora.ToSettings() with { Seed = 99 }, nf4: true, labels: config.LabelCount, headSeed: 2);
+        using var _f = fresh;
+        fresh.SetTrainingMode(false);
+        using (var differs = fresh.Logits(batch))
+            Assert.False(TensorAssert.Identical(expected, differs));
+        ClassifierCheckpoint.Load(fresh, _dir);
+        using var reloaded = fresh.Logits(batch);
+        TensorAssert.Equal(expected, reloaded, "reloaded logits");
+    }
+
+    [Fact]
+    public void Loading_into_a_differently_shaped_classifier_is_a_one_line_error()
+    {
+        var (a, _) = ClassifierFactory.Build(new LoraSettings { R = 4 }, nf4: false);
+        using var _a = a;
+        ClassifierCheckpoint.Save(a, _dir);
+        var (b, _) = ClassifierFactory.Build(new LoraSettings { R = 8 }, nf4: false);
+        using var _b = b;
+        var ex = Assert.Throws<BadInputException>(() => ClassifierCheckpoint.Load(b, _dir));
+        Assert.Contains("classifier.json: lora:", ex.Message);
+        var (c, _) = ClassifierFactory.Build(new LoraSettings { R = 4 }, nf4: false, labels: 25);
+        using var _c = c;
+        Assert.Contains("label_count", Assert.Throws<BadInputException>(() => ClassifierCheckpoint.Load(c, _dir)).Message);
+    }
+}

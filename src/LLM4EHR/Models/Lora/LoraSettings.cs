@@ -1,0 +1,49 @@
+using LLM4EHR.Data;
+using LLM4EHR.Models.Quantization;
+
+namespace LLM4EHR.Models.Lora;
+
+/// <summary>
+/// LoRA hyper-parameters. Scale = alpha / r (peft's default, not rsLoRA). Targets are last module-name segments;
+/// when none are named peft picks <c>q_proj, v_proj</c> for Llama, and so do we.
+/// </summary>
+public sealed record LoraSettings
+{
+    public static IReadOnlyList<string> DefaultTargets { get; } = ["q_proj", "v_proj"];
+
+    public int R { get; init; } = 8;
+    public double Alpha { get; init; } = 32;
+    public double Dropout { get; init; } = 0.05;
+    public IReadOnlyList<string> Targets { get; init; } = DefaultTargets;
+    /// <summary>Seed of the A-matrix initialisation (B starts at zero).</summary>
+    public long Seed { get; init; } = 42;
+
+    public double Scale => Alpha / R;
+
+    /// <summary>Project defaults: IHM r 8 / alpha 32, Pheno r 16 / alpha 32, dropout 0.05, q_proj + v_proj.</summary>
+    public static LoraSettings ForTask(ClinicalTask task) => task switch
+    {
+        ClinicalTask.Ihm => new LoraSettings { R = 8, Alpha = 32 },
+        ClinicalTask.Pheno => new LoraSettings { R = 16, Alpha = 32 },
+        _ => throw new ArgumentOutOfRangeException(nameof(task)),
+    };
+
+    /// <summary>Throws <see cref="BadInputException"/> naming the bad field.</summary>
+    public void Validate(string source = "lora settings")
+    {
+        if (R < 1) throw new BadInputException($"{source}: r: must be >= 1, got {R}");
+        if (!(Alpha > 0)) throw new BadInputException($"{source}: alpha: must be > 0, got {Alpha}");
+        if (!(Dropout >= 0 && Dropout < 1)) throw new BadInputException($"{source}: dropout: must be in [0, 1), got {Dropout}");
+        if (Targets.Count == 0) throw new BadInputException($"{source}: targets: empty");
+        var unknown = Targets.Where(t => !Nf4Options.DecoderProjections.Contains(t)).ToList();
+        if (unknown.Count > 0)
+            throw new BadInputException($"{source}: targets: unknown [{string.Join(", ", unknown)}] (allowed: {string.Join(", ", Nf4Options.DecoderProjections)})");
+    }
+
+    // Records compare lists by reference; settings read back from JSON must compare equal by value.
+    public bool Equals(LoraSettings? other) =>
+        other is not null && R == other.R && Alpha == other.Alpha && Dropout == other.Dropout && Seed == other.Seed
+        && Targets.SequenceEqual(other.Targets);
+
+    public override int GetHashCode() => HashCode.Combine(R, Alpha, Dropout, Seed, string.Join(",", Targets));
+}
