@@ -22,6 +22,11 @@ public sealed class LlamaDecoderLayer : nn.Module
         RegisterComponents();
     }
 
+    public LlamaAttention SelfAttention => SelfAttn;
+    public LlamaMLP MLP => Mlp;
+    public LlamaRMSNorm InputNorm => InputLayerNorm;
+    public LlamaRMSNorm PostAttentionNorm => PostAttentionLayerNorm;
+
     /// <summary>x [B, T, H], cos/sin [B, 1, T, D], mask null or bool [B, 1, T, T] → [B, T, H].</summary>
     public Tensor Forward(Tensor x, Tensor cos, Tensor sin, Tensor? mask)
     {
