@@ -16,7 +16,20 @@ public static class TrainStepBenchmark
 {
     public static TrainStepResult Run(TrainStepOptions o, IProgress<string>? progress = null)
     {
+        int callerThreads = get_num_threads();
         set_num_threads(o.Threads);
+        try
+        {
+            return Measure(o, progress);
+        }
+        finally
+        {
+            set_num_threads(callerThreads);
+        }
+    }
+
+    private static TrainStepResult Measure(TrainStepOptions o, IProgress<string>? progress)
+    {
         var config = new TinyLlamaOptions
         {
             Hidden = o.Hidden, Layers = o.Layers, Heads = o.Heads, KvHeads = o.KvHeads,
@@ -55,7 +68,7 @@ public static class TrainStepBenchmark
         progress?.Report($"model: {config.NumHiddenLayers} layers, hidden {config.HiddenSize}, T {o.SequenceLength}, batch {o.BatchSize}, {o.Threads} threads");
         var timing = BenchTimer.Measure(Step, o.Warmups, o.Runs);
         progress?.Report("measuring the f32 2048^3 matmul reference");
-        double matmul = MatmulReference.MeasureGflops();
+        double matmul = MatmulReference.MeasureGflops(o.MatmulSize);
         long tokens = (long)o.BatchSize * o.SequenceLength;
         return new TrainStepResult(timing, tokens, FlopsPerStep(config, o.BatchSize, o.SequenceLength), matmul);
     }

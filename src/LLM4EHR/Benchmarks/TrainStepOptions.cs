@@ -16,4 +16,6 @@ public sealed record TrainStepOptions
     public int Runs { get; init; } = 8;
     public bool GradientCheckpointing { get; init; }
     public long Seed { get; init; } = 1;
+    /// <summary>Size of the f32 matmul yardstick (2048 per BENCHMARKS.md; smaller only for smoke tests).</summary>
+    public int MatmulSize { get; init; } = 2048;
 }

@@ -83,11 +83,15 @@ public static class LlamaLoader
         var missing = expectedSet.Where(k => !where.ContainsKey(k)).OrderBy(k => k, StringComparer.Ordinal).ToList();
         var unexpected = where.Keys.Where(k => !expectedSet.Contains(k) && k != LmHeadKey).OrderBy(k => k, StringComparer.Ordinal).ToList();
         if (missing.Count > 0 || unexpected.Count > 0)
-            throw new BadInputException($"{folder}: checkpoint does not match config.json (missing: [{string.Join(", ", missing)}], unexpected: [{string.Join(", ", unexpected)}])");
+            throw new BadInputException($"{folder}: checkpoint does not match config.json (missing: [{Names(missing)}], unexpected: [{Names(unexpected)}])");
         // Stream in file order: sequential reads through each memory map.
         return files.SelectMany(f => f.Tensors.Values.OrderBy(i => i.Begin).Select(i => (f, i.Name)))
             .Where(p => expectedSet.Contains(p.Name)).ToList();
     }
+
+    // Keeps the one-line error readable when a whole family of keys is off (e.g. a different architecture).
+    private static string Names(List<string> keys) =>
+        keys.Count <= 8 ? string.Join(", ", keys) : string.Join(", ", keys.Take(8)) + $", … {keys.Count - 8} more";
 
     /// <summary>The safetensors files of a model folder: the single file, or the shards the index lists.</summary>
     public static IReadOnlyList<string> ShardFiles(string folder)
