@@ -7,6 +7,7 @@ using static TorchSharp.torch;
 namespace LLM4EHR.Tests.Models;
 
 /// <summary>Gradient checkpointing, padding and tensor lifetime of the backbone.</summary>
+[Collection(GlobalRngCollection.Name)]
 public class LlamaTrainingTests
 {
     private static readonly LlamaConfig Config =

@@ -17,6 +17,7 @@ namespace LLM4EHR.Models.Llama;
 /// In training mode the CPU generator state is captured before the forward and replayed during recompute, so
 /// dropout inside the layer (e.g. LoRA dropout) draws the same mask twice; the caller's RNG stream is restored
 /// afterwards. Only the CPU generator is replayed; on CUDA, dropout inside a checkpointed layer would draw anew.
+/// The generator is process-global: as in PyTorch, another thread drawing from it during a step breaks the replay.
 /// </para>
 /// </summary>
 internal sealed class LayerCheckpoint : autograd.SingleTensorFunction<LayerCheckpoint>

@@ -41,27 +41,31 @@ public sealed class LlamaRotaryEmbedding : IDisposable
         return where(isMedium, smoothed, llama);
     }
 
-    /// <summary>cos and sin [B, 1, T, D] in <paramref name="dtype"/> for position ids [B, T].</summary>
-    public (Tensor Cos, Tensor Sin) Compute(Tensor positionIds, ScalarType dtype)
+    /// <summary>
+    /// cos and signed sin [B, 1, T, D] in <paramref name="dtype"/> for position ids [B, T]. The signed sin has its
+    /// first half negated, which folds HF's rotate_half sign into the table so <see cref="Apply"/> is a roll.
+    /// </summary>
+    public (Tensor Cos, Tensor SignedSin) Compute(Tensor positionIds, ScalarType dtype)
     {
         using var scope = NewDisposeScope();
         // freqs[b, t, i] = pos[b, t] * inv_freq[i]  (a K=1 product, bit-identical to HF's matmul)
         var freqs = positionIds.to_type(ScalarType.Float32).unsqueeze(-1) * _invFreq; // [B, T, D/2]
-        var emb = cat([freqs, freqs], -1).unsqueeze(1);                              // [B, 1, T, D]
-        var cos = emb.cos().to_type(dtype);
-        var sin = emb.sin().to_type(dtype);
-        return (cos.MoveToOuterDisposeScope(), sin.MoveToOuterDisposeScope());
+        var cos = cat([freqs, freqs], -1).cos();                                     // [B, T, D]
+        var sin = freqs.sin();
+        var signedSin = cat([sin.neg(), sin], -1);                                    // [B, T, D]
+        return (cos.unsqueeze(1).to_type(dtype).MoveToOuterDisposeScope(),
+                signedSin.unsqueeze(1).to_type(dtype).MoveToOuterDisposeScope());
     }
 
-    /// <summary>x·cos + rotate_half(x)·sin for x [B, heads, T, D].</summary>
-    public static Tensor Apply(Tensor x, Tensor cos, Tensor sin)
+    /// <summary>
+    /// HF's x·cos + rotate_half(x)·sin for x [B, heads, T, D], where rotate_half(x) = [-x2, x1]: rolling x by D/2
+    /// gives [x2, x1] and the signed sin supplies the minus, with the same products and sum as HF (no cat of x).
+    /// </summary>
+    public static Tensor Apply(Tensor x, Tensor cos, Tensor signedSin)
     {
         using var scope = NewDisposeScope();
         long half = x.shape[^1] / 2;
-        var x1 = x.narrow(-1, 0, half);
-        var x2 = x.narrow(-1, half, half);
-        var rotated = cat([x2.neg(), x1], -1);
-        return (x * cos + rotated * sin).MoveToOuterDisposeScope();
+        return (x * cos + x.roll(half, -1) * signedSin).MoveToOuterDisposeScope();
     }
 
     public void Dispose() => _invFreq.Dispose();
