@@ -40,6 +40,20 @@ public class LlamaLoaderTests : IDisposable
     }
 
     [Fact]
+    public void Make_tiny_model_command_writes_a_loadable_model()
+    {
+        var main = typeof(LLM4EHR.Cli.CommandCatalog).Assembly.EntryPoint!;
+        int Run(params string[] args) => (int)main.Invoke(null, [args])!; // the synchronous entry point wraps async Main
+        string outDir = Path.Combine(_dir, "tiny");
+        Assert.Equal(0, Run("make-tiny-model", "--out", outDir, "--hidden", "32", "--layers", "1", "--heads", "4",
+            "--kv-heads", "1", "--intermediate", "40", "--vocab", "300", "--seed", "9"));
+        using var model = LlamaLoader.Load(outDir);
+        Assert.Equal((32, 1, 4, 1, 40, 300), (model.Config.HiddenSize, model.Config.NumHiddenLayers, model.Config.NumAttentionHeads,
+            model.Config.NumKeyValueHeads, model.Config.IntermediateSize, model.Config.VocabSize));
+        Assert.Equal(2, Run("make-tiny-model", "--out", outDir, "--vocab", "many"));
+    }
+
+    [Fact]
     public void Cl100k_vocab_means_100512()
     {
         Assert.Equal(100_512, TinyLlamaOptions.ParseVocab("cl100k"));
