@@ -136,6 +136,25 @@ public class LlamaTrainingTests
     }
 
     [Fact]
+    public void Bf16_compute_runs_in_bf16_and_tracks_f32()
+    {
+        using var scope = NewDisposeScope();
+        using var f32 = LlamaRandomWeights.Create(Config, ComputeDevice.Cpu, seed: 7);
+        using var bf16 = LlamaRandomWeights.Create(Config, new ComputeDevice(CPU, ScalarType.BFloat16), seed: 7);
+        Assert.All(bf16.parameters(), p => Assert.Equal(ScalarType.BFloat16, p.dtype));
+        var ids = randint(0, Config.VocabSize, [2, 10]);
+        var mask = tensor(new long[] { 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0 }, [2, 10]);
+        using (no_grad())
+        {
+            var a = f32.Forward(ids, mask);
+            var b = bf16.Forward(ids, mask);
+            Assert.Equal(ScalarType.BFloat16, b.dtype);
+            var diff = (b.to_type(ScalarType.Float32) - a).abs().max().item<float>();
+            Assert.InRange(diff, 0, 0.1 * a.abs().max().item<float>());
+        }
+    }
+
+    [Fact]
     public void Position_ids_count_real_tokens()
     {
         using var mask = tensor(new long[] { 0, 0, 1, 1, 1, 1, 1, 0 }, [2, 4]);
