@@ -1,5 +1,6 @@
 using System.ComponentModel;
 using LLM4EHR.Benchmarks;
+using LLM4EHR.Runtime;
 using Spectre.Console;
 using Spectre.Console.Cli;
 
@@ -34,6 +35,9 @@ internal sealed class BenchTrainStepCommand : Command<BenchTrainStepCommand.Sett
 
     public override int Execute(CommandContext context, Settings s, CancellationToken cancellationToken)
     {
+        // Before anything touches TorchSharp: libgomp reads its wait policy when it is loaded.
+        string? policy = OpenMpWaitPolicy.PreferPassive();
+        AnsiConsole.MarkupLineInterpolated($"[grey]OMP_WAIT_POLICY={policy ?? "default"}[/]");
         var options = new TrainStepOptions
         {
             Threads = s.Threads, SequenceLength = s.SequenceLength, BatchSize = s.BatchSize, Runs = s.Runs,
