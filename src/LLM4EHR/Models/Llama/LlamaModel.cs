@@ -1,4 +1,5 @@
 using LLM4EHR.Runtime;
+using LLM4EHR.Text;
 using TorchSharp;
 using TorchSharp.Modules;
 using TorchSharp.Utils;
@@ -54,7 +55,10 @@ public sealed class LlamaModel : nn.Module, ILinearHost
         return ForwardEmbeddings(Embed(inputIds), attentionMask, positionIds).MoveToOuterDisposeScope();
     }
 
-    /// <summary>As <see cref="Forward"/>, from embeddings [B, T, H] (e.g. ones that require grad).</summary>
+    /// <summary>Last hidden state [B, T, H] for a collated batch (its mask-derived position ids included).</summary>
+    public Tensor Forward(TokenBatch batch) => Forward(batch.InputIds, batch.AttentionMask, batch.PositionIds);
+
+    /// <summary>As <see cref="Forward(Tensor, Tensor?, Tensor?)"/>, from embeddings [B, T, H] (e.g. ones that require grad).</summary>
     public Tensor ForwardEmbeddings(Tensor embeddings, Tensor? attentionMask = null, Tensor? positionIds = null)
     {
         using var scope = NewDisposeScope();
