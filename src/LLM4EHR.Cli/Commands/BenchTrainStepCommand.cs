@@ -1,0 +1,50 @@
+using System.ComponentModel;
+using LLM4EHR.Benchmarks;
+using LLM4EHR.Runtime;
+using Spectre.Console;
+using Spectre.Console.Cli;
+
+namespace LLM4EHR.Cli.Commands;
+
+/// <summary><c>llm4ehr bench train-step</c>: one training step of the bench model (shared/BENCHMARKS.md).</summary>
+[CliCommand("train-step", "Time one training step of the bench Llama (tok_s, gflops, mfu vs an f32 matmul).", Branch = "bench")]
+internal sealed class BenchTrainStepCommand : Command<BenchTrainStepCommand.Settings>
+{
+    public sealed class Settings : CommandSettings
+    {
+        [CommandOption("--threads <N>")]
+        [DefaultValue(2)]
+        public int Threads { get; init; } = 2;
+
+        [CommandOption("--seq <T>")]
+        [DefaultValue(512)]
+        public int SequenceLength { get; init; } = 512;
+
+        [CommandOption("--batch <B>")]
+        [DefaultValue(2)]
+        public int BatchSize { get; init; } = 2;
+
+        [CommandOption("--runs <N>")]
+        [DefaultValue(8)]
+        public int Runs { get; init; } = 8;
+
+        [CommandOption("--checkpointing")]
+        [Description("Recompute decoder layers in backward (activation checkpointing).")]
+        public bool Checkpointing { get; init; }
+    }
+
+    public override int Execute(CommandContext context, Settings s, CancellationToken cancellationToken)
+    {
+        // Before anything touches TorchSharp: libgomp reads its wait policy when it is loaded.
+        string? policy = OpenMpWaitPolicy.PreferPassive();
+        AnsiConsole.MarkupLineInterpolated($"[grey]OMP_WAIT_POLICY={policy ?? "default"}[/]");
+        var options = new TrainStepOptions
+        {
+            Threads = s.Threads, SequenceLength = s.SequenceLength, BatchSize = s.BatchSize, Runs = s.Runs,
+            GradientCheckpointing = s.Checkpointing,
+        };
+        var result = TrainStepBenchmark.Run(options, new Progress<string>(m => AnsiConsole.MarkupLineInterpolated($"[grey]{m}[/]")));
+        Console.WriteLine(result.ToSummary());
+        return 0;
+    }
+}

@@ -1,0 +1,33 @@
+using LLM4EHR.Benchmarks;
+using LLM4EHR.Models.Llama;
+
+namespace LLM4EHR.Tests.Models;
+
+public class TrainStepBenchmarkTests
+{
+    [Fact]
+    public void Flops_follow_the_shared_convention_for_the_bench_model()
+    {
+        var config = new TinyLlamaOptions { Hidden = 256, Layers = 4, Heads = 8, KvHeads = 2, Intermediate = 704, VocabSize = 32000 }.ToConfig();
+        // Per token and layer: linear 2·(256·256 + 2·256·64 + 256·256 + 3·256·704) = 1,409,024, counted twice;
+        // attention core 2·2·512·256 = 524,288, counted three times.
+        double perTokenLayer = 2 * 1_409_024.0 + 3 * 524_288.0;
+        Assert.Equal(perTokenLayer * 4 * 2 * 512, TrainStepBenchmark.FlopsPerStep(config, batch: 2, t: 512));
+    }
+
+    [Fact]
+    public void A_small_step_runs_and_reports_the_summary_keys()
+    {
+        var result = TrainStepBenchmark.Run(new TrainStepOptions
+        {
+            Hidden = 32, Layers = 1, Heads = 4, KvHeads = 2, Intermediate = 64, Vocab = 100, SequenceLength = 16,
+            Warmups = 0, Runs = 1, MatmulSize = 64, Threads = 1,
+        });
+        Assert.Equal(32, result.TokensPerStep);
+        string line = result.ToSummary().ToString();
+        Assert.StartsWith("bench train-step: tok_s=", line);
+        foreach (var key in new[] { "gflops=", "matmul_gflops=", "mfu=" })
+            Assert.Contains(key, line);
+        Assert.True(result.Mfu > 0);
+    }
+}

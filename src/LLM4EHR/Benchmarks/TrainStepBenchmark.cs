@@ -1,0 +1,93 @@
+using LLM4EHR.Models.Llama;
+using LLM4EHR.Runtime;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+using F = TorchSharp.torch.nn.functional;
+
+namespace LLM4EHR.Benchmarks;
+
+/// <summary>
+/// <c>bench train-step</c>: one training step of the bench model (shared/BENCHMARKS.md): frozen Llama base,
+/// masked-mean pooled linear head, BCE, one AdamW step; the median of several timed steps after warm-ups,
+/// with FLOPs counted by the shared convention and divided by this process's f32 matmul rate (mfu).
+/// </summary>
+public static class TrainStepBenchmark
+{
+    public static TrainStepResult Run(TrainStepOptions o, IProgress<string>? progress = null)
+    {
+        int callerThreads = get_num_threads();
+        set_num_threads(o.Threads);
+        try
+        {
+            return Measure(o, progress);
+        }
+        finally
+        {
+            set_num_threads(callerThreads);
+        }
+    }
+
+    private static TrainStepResult Measure(TrainStepOptions o, IProgress<string>? progress)
+    {
+        var config = new TinyLlamaOptions
+        {
+            Hidden = o.Hidden, Layers = o.Layers, Heads = o.Heads, KvHeads = o.KvHeads,
+            Intermediate = o.Intermediate, VocabSize = o.Vocab,
+        }.ToConfig();
+        using var model = LlamaRandomWeights.Create(config, ComputeDevice.Cpu, o.Seed);
+        model.GradientCheckpointing = o.GradientCheckpointing;
+        model.train();
+        var adapters = AttachAdapters(model);
+        using var head = nn.Linear(config.HiddenSize, 1);
+        using var optimizer = optim.AdamW(adapters.Concat(head.parameters()), lr: 1e-4);
+
+        using var data = NewDisposeScope();
+        var ids = randint(0, config.VocabSize, [o.BatchSize, o.SequenceLength]);
+        var mask = ones(o.BatchSize, o.SequenceLength, dtype: ScalarType.Int64); // all tokens real
+        var positions = LlamaAttentionMask.PositionIdsFromMask(mask);
+        var labels = randint(0, 2, [o.BatchSize, 1]).to_type(ScalarType.Float32);
+        var maskF = mask.to_type(ScalarType.Float32).unsqueeze(-1);               // [B, T, 1]
+
+        void Step()
+        {
+            using var scope = NewDisposeScope();
+            optimizer.zero_grad();
+            var embeddings = model.Embed(ids);                                    // [B, T, H]
+            if (adapters.Count == 0)
+                // Without adapters the frozen base would need no backward at all; asking for input gradients
+                // makes backward run through every layer, the same FLOPs as frozen base + LoRA.
+                embeddings = embeddings.detach().requires_grad_(true);
+            var hidden = model.ForwardEmbeddings(embeddings, mask, positions);    // [B, T, H]
+            var pooled = (hidden * maskF).sum(1) / maskF.sum(1);                  // [B, H]
+            var loss = F.binary_cross_entropy_with_logits(head.call(pooled), labels);
+            loss.backward();
+            optimizer.step();
+        }
+
+        progress?.Report($"model: {config.NumHiddenLayers} layers, hidden {config.HiddenSize}, T {o.SequenceLength}, batch {o.BatchSize}, {o.Threads} threads");
+        var timing = BenchTimer.Measure(Step, o.Warmups, o.Runs);
+        progress?.Report("measuring the f32 2048^3 matmul reference");
+        double matmul = MatmulReference.MeasureGflops(o.MatmulSize);
+        long tokens = (long)o.BatchSize * o.SequenceLength;
+        return new TrainStepResult(timing, tokens, FlopsPerStep(config, o.BatchSize, o.SequenceLength), matmul);
+    }
+
+    /// <summary>
+    /// The one place adapters go: LoRA r 8 / alpha 32 on q_proj and v_proj, swapped in through
+    /// <see cref="Models.ILinearHost"/>, returning the adapter parameters for the optimizer. None yet.
+    /// </summary>
+    private static IReadOnlyList<Parameter> AttachAdapters(LlamaModel model) => [];
+
+    /// <summary>
+    /// shared/BENCHMARKS.md: per token and layer, linear forward FLOPs 2·(H·A·D + 2·H·K·D + A·D·H + 3·H·I) count
+    /// twice (forward + input gradients of a frozen base) and the attention core 2·2·T·A·D three times.
+    /// </summary>
+    public static double FlopsPerStep(LlamaConfig c, int batch, int t)
+    {
+        double h = c.HiddenSize, ad = (double)c.NumAttentionHeads * c.HeadDim, kd = (double)c.NumKeyValueHeads * c.HeadDim;
+        double linear = 2 * (h * ad + 2 * h * kd + ad * h + 3 * h * c.IntermediateSize);
+        double attention = 2.0 * 2 * t * ad;
+        return (double)batch * t * c.NumHiddenLayers * (2 * linear + 3 * attention);
+    }
+}

@@ -1,0 +1,101 @@
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace LLM4EHR.Models.Llama;
+
+/// <summary>
+/// Activation checkpointing for one decoder layer, as a custom autograd function: forward runs without grad and
+/// keeps only its inputs; backward recomputes the layer with grad enabled and differentiates it.
+/// <para>
+/// The layer's trainable parameters (LoRA adapters, anything unfrozen) are passed as explicit inputs, so the
+/// autograd engine sees the dependency even when the hidden state itself does not require grad (frozen
+/// embeddings); their gradients come back through the engine and accumulate in <c>.grad</c> exactly as
+/// without checkpointing.
+/// </para>
+/// <para>
+/// In training mode the CPU generator state is captured before the forward and replayed during recompute, so
+/// dropout inside the layer (e.g. LoRA dropout) draws the same mask twice; the caller's RNG stream is restored
+/// afterwards. Only the CPU generator is replayed; on CUDA, dropout inside a checkpointed layer would draw anew.
+/// The generator is process-global: as in PyTorch, another thread drawing from it during a step breaks the replay.
+/// </para>
+/// </summary>
+internal sealed class LayerCheckpoint : autograd.SingleTensorFunction<LayerCheckpoint>
+{
+    public override string Name => nameof(LayerCheckpoint);
+
+    // Argument layout of apply(): layer, x, cos, sin, mask (or null), then the layer's trainable parameters.
+    private const int FirstParameter = 5;
+
+    /// <summary>Runs <paramref name="layer"/> on x [B, T, H] with checkpointing; returns [B, T, H].</summary>
+    public static Tensor Run(LlamaDecoderLayer layer, Tensor x, Tensor cos, Tensor sin, Tensor? mask)
+    {
+        var args = new List<object?> { layer, x, cos, sin, mask };
+        args.AddRange(layer.TrainableParameters());
+        return apply(args.ToArray()!);
+    }
+
+    public override Tensor forward(autograd.AutogradContext ctx, params object[] vars)
+    {
+        var layer = (LlamaDecoderLayer)vars[0];
+        var x = (Tensor)vars[1];
+        var cos = (Tensor)vars[2];
+        var sin = (Tensor)vars[3];
+        var mask = vars[4] as Tensor;
+        ctx.save_for_backward([x, cos, sin, mask!]);
+        ctx.save_data("layer", layer);
+        ctx.save_data("x_requires_grad", x.requires_grad);
+        ctx.save_data("parameters", vars.Skip(FirstParameter).Cast<Parameter>().ToList());
+        if (layer.training)
+        {
+            using var state = random.get_rng_state();
+            ctx.save_data("rng", state.data<byte>().ToArray());
+        }
+        // apply() already runs this under no_grad: nothing but the inputs above is kept.
+        return layer.Forward(x, cos, sin, mask);
+    }
+
+    public override List<Tensor> backward(autograd.AutogradContext ctx, Tensor gradOutput)
+    {
+        var saved = ctx.get_saved_variables();
+        var layer = (LlamaDecoderLayer)ctx.get_data("layer");
+        bool xRequiresGrad = (bool)ctx.get_data("x_requires_grad");
+        var parameters = (List<Parameter>)ctx.get_data("parameters");
+        var rng = ctx.get_data("rng") as byte[];
+
+        using var scope = NewDisposeScope();
+        var x = saved[0].detach().requires_grad_(xRequiresGrad);
+        Tensor? callerRng = null;
+        if (rng is not null)
+        {
+            callerRng = random.get_rng_state();
+            random.set_rng_state(tensor(rng));
+        }
+        Tensor output;
+        try
+        {
+            using (enable_grad())
+                output = layer.Forward(x, saved[1], saved[2], saved.Count > 3 ? saved[3] : null);
+        }
+        finally
+        {
+            if (callerRng is not null)
+                random.set_rng_state(callerRng);
+        }
+
+        var inputs = new List<Tensor>();
+        if (xRequiresGrad) inputs.Add(x);
+        inputs.AddRange(parameters);
+        var grads = autograd.grad([output], inputs, [gradOutput], allow_unused: true);
+
+        // One slot per apply() argument; non-differentiable ones get null. The returned tensors are handed to
+        // the engine after this method returns, so they must outlive this scope.
+        var result = new List<Tensor> { null!, xRequiresGrad ? Keep(grads[0]) : null!, null!, null!, null! };
+        int offset = xRequiresGrad ? 1 : 0;
+        for (int i = 0; i < parameters.Count; i++)
+            result.Add(Keep(grads[offset + i]));
+        return result;
+    }
+
+    private static Tensor Keep(Tensor? t) => t is null || t.IsInvalid ? null! : t.MoveToOuterDisposeScope();
+}
