@@ -20,7 +20,7 @@ public static class Predictor
         model.SetTrainingMode(false);
         using (no_grad())
         {
-            foreach (var batchIndices in BatchPlanner.PlanEvaluation(stays, batchSize))
+            foreach (var batchIndices in BatchPlanner.PlanEvaluation([.. stays.Select(s => s.TokenIds.Length)], batchSize))
             {
                 cancellationToken.ThrowIfCancellationRequested();
                 using var scope = NewDisposeScope();
