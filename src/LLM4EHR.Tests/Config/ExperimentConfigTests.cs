@@ -80,6 +80,8 @@ public class ExperimentConfigTests
         Assert.Null(c.Model.Tiny);
         var pheno = ExperimentConfigLoader.Parse(Minimal.Replace("task: ihm", "task: pheno"), "m.yaml");
         Assert.Equal("auroc_macro", pheno.Training.BestMetric);
+        // The seed's per-task sequence cap when max_tokens is left out.
+        Assert.Equal((8000, 6000), (c.Text.MaxTokens, pheno.Text.MaxTokens));
     }
 
     [Fact]
