@@ -11,6 +11,22 @@ internal static class CommandCatalog
     private static readonly MethodInfo AddBranchCommand =
         typeof(IConfigurator<CommandSettings>).GetMethod(nameof(IConfigurator<CommandSettings>.AddCommand))!;
 
+    /// <summary>
+    /// The <c>llm4ehr</c> app with every command, exceptions propagated so the caller maps them to exit codes
+    /// (<see cref="ErrorReporter"/>). Program runs it; tests run exactly the same app.
+    /// </summary>
+    public static CommandApp CreateApp()
+    {
+        var app = new CommandApp();
+        app.Configure(config =>
+        {
+            config.SetApplicationName("llm4ehr");
+            config.PropagateExceptions();
+            Register(config);
+        });
+        return app;
+    }
+
     public static void Register(IConfigurator config)
     {
         var commands = typeof(CommandCatalog).Assembly.GetTypes()

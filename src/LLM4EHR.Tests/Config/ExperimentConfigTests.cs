@@ -1,5 +1,6 @@
 using LLM4EHR.Config;
 using LLM4EHR.Data;
+using LLM4EHR.Text;
 using LLM4EHR.Tests.Support;
 
 namespace LLM4EHR.Tests.Config;
@@ -42,6 +43,13 @@ public class ExperimentConfigTests
             ihm.Quantization.DoubleQuant, ihm.Text.MaxNotes));
         Assert.Equal((6000, 2, 16, "auroc_macro"), (pheno.Text.MaxTokens, pheno.Training.GradAccum, pheno.Lora.R, pheno.Training.BestMetric));
         Assert.Equal("auprc", ihm.Training.BestMetric);
+        foreach (var c in new[] { ihm, pheno })
+        {
+            // The seed's note template and empty-stay handling, and peft's Llama default LoRA targets.
+            Assert.Equal("### NOTE {i} ###\n{text}", c.Text.Template);
+            Assert.Equal(EmptyStayPolicy.KeepBosOnly, c.Text.EmptyNotes);
+            Assert.Equal(["q_proj", "v_proj"], c.Lora.Targets);
+        }
     }
 
     [Fact]
@@ -64,10 +72,32 @@ public class ExperimentConfigTests
         Assert.Equal(2e-5, c.Training.Lr);
         Assert.Equal(3, c.Training.Epochs);
         Assert.Equal("auprc", c.Training.BestMetric);
-        Assert.Equal(NoteOrder.First, c.Text.NoteOrder);
+        Assert.Equal(NotePick.First, c.Text.NoteOrder);
+        // Text defaults are the text pipeline's (the seed's), so leaving the section out changes nothing.
+        var seed = new NoteSelectionSettings();
+        Assert.Equal((seed.Template, seed.EmptyStays, seed.Truncation, seed.MaxNotes),
+            (c.Text.Template, c.Text.EmptyNotes, c.Text.Truncation, c.Text.MaxNotes));
         Assert.Null(c.Model.Tiny);
         var pheno = ExperimentConfigLoader.Parse(Minimal.Replace("task: ihm", "task: pheno"), "m.yaml");
         Assert.Equal("auroc_macro", pheno.Training.BestMetric);
+        // The seed's per-task sequence cap when max_tokens is left out.
+        Assert.Equal((8000, 6000), (c.Text.MaxTokens, pheno.Text.MaxTokens));
+    }
+
+    [Fact]
+    public void Text_choices_read_snake_case_and_map_to_note_selection()
+    {
+        var c = ExperimentConfigLoader.Parse(Minimal, "m.yaml",
+            ["text.empty_notes=skip", "text.note_order=last", "text.truncation=keep_end", "text.max_tokens=300", "text.pad_side=left"]);
+        Assert.Equal(PaddingSide.Left, c.Text.PadSide);
+        var n = c.Text.ToNoteSelection();
+        Assert.Equal((NotePick.Last, TruncationSide.KeepEnd, EmptyStayPolicy.Skip, 300, c.Text.Template, c.Text.MaxNotes),
+            (n.Pick, n.Truncation, n.EmptyStays, n.MaxTokens, n.Template, n.MaxNotes));
+        Assert.Equal(new NoteSelectionSettings().Separator, n.Separator);
+        var back = ExperimentConfigLoader.Parse(Minimal, "m.yaml", ["text.empty_notes=keep_bos_only"]);
+        Assert.Equal(EmptyStayPolicy.KeepBosOnly, back.Text.EmptyNotes);
+        var bad = Assert.Throws<BadInputException>(() => ExperimentConfigLoader.Parse(Minimal, "m.yaml", ["text.empty_notes=bos_only"]));
+        Assert.Contains("expected one of keep_bos_only|skip", bad.Message);
     }
 
     [Theory]

@@ -1,7 +1,6 @@
 using System.Text.Json;
 using LLM4EHR.Cli;
 using LLM4EHR.Tests.Support;
-using Spectre.Console.Cli;
 
 namespace LLM4EHR.Tests.Evaluation;
 
@@ -61,16 +60,9 @@ public sealed class EvaluateCommandTests : IDisposable
     /// <summary>Runs the CLI as Program does; returns the exit code and the error message (empty on success).</summary>
     private static (int Code, string Error) Run(params string[] args)
     {
-        var app = new CommandApp();
-        app.Configure(config =>
-        {
-            config.SetApplicationName("llm4ehr");
-            config.PropagateExceptions();
-            CommandCatalog.Register(config);
-        });
         try
         {
-            return (app.Run(args), "");
+            return (CommandCatalog.CreateApp().Run(args), "");
         }
         catch (Exception e)
         {

@@ -81,10 +81,51 @@ public class BatchPlannerTests
         Assert.Equal(stays.Sum(s => s.TokenIds.Length), real);
     }
 
+    // The trainer's shape: shuffled, bucketed or not, a split that does not fill the last batch.
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void Training_plans_cover_an_uneven_split_once_and_depend_only_on_seed_and_epoch(bool bucket)
+    {
+        int[] lengths = Lengths[..203];
+        var settings = new BatchingSettings { BatchSize = 8, BucketByLength = bucket, Seed = 5 };
+        var e0 = BatchPlanner.Plan(lengths, settings, epoch: 0);
+        Assert.Equal(Enumerable.Range(0, lengths.Length), e0.SelectMany(b => b).Order());
+        Assert.Equal(26, e0.Count);
+        Assert.Equal(e0, BatchPlanner.Plan(lengths, settings with { }, epoch: 0));
+        Assert.NotEqual(e0, BatchPlanner.Plan(lengths, settings, epoch: 1));
+        Assert.NotEqual(e0, BatchPlanner.Plan(lengths, settings with { Seed = 6 }, epoch: 0));
+    }
+
+    [Fact]
+    public void Bucketing_cuts_padding_of_an_uneven_training_split()
+    {
+        int[] lengths = Lengths[..203];
+        var plain = new BatchingSettings { BatchSize = 8, Seed = 5 };
+        long before = BatchPlanner.PaddingTokens(lengths, BatchPlanner.Plan(lengths, plain, 0));
+        long after = BatchPlanner.PaddingTokens(lengths, BatchPlanner.Plan(lengths, plain with { BucketByLength = true }, 0));
+        Assert.True(after < before / 3, $"padding {after} with buckets vs {before} without");
+    }
+
+    [Fact]
+    public void Evaluation_batches_go_longest_first_stably_and_cover_every_stay()
+    {
+        var plan = BatchPlanner.PlanEvaluation(Lengths, 16);
+        var flat = plan.SelectMany(b => b).ToArray();
+        Assert.Equal(Enumerable.Range(0, Lengths.Length), flat.Order());
+        Assert.All(plan.SkipLast(1), b => Assert.Equal(16, b.Length));
+        Assert.True(flat.Select(i => Lengths[i]).Zip(flat.Skip(1).Select(i => Lengths[i])).All(p => p.First >= p.Second));
+        // Equal lengths keep input order; the plan does not depend on any seed.
+        Assert.Equal([[1, 3], [0, 2], [4]], BatchPlanner.PlanEvaluation([2, 7, 2, 7, 1], 2));
+        Assert.Equal(plan, BatchPlanner.PlanEvaluation(Lengths, 16));
+    }
+
     [Fact]
     public void Bad_batch_size_names_the_key()
     {
         var e = Assert.Throws<BadInputException>(() => BatchPlanner.Plan(Lengths, new BatchingSettings { BatchSize = 0 }, 0));
         Assert.Contains("batch_size", e.Message);
+        var eval = Assert.Throws<BadInputException>(() => BatchPlanner.PlanEvaluation(Lengths, 0));
+        Assert.Contains("batch_size", eval.Message);
     }
 }

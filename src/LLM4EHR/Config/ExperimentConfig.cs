@@ -27,7 +27,7 @@ public sealed record ExperimentConfig(
             ModelSettings.Read(root.SectionOrEmpty("model")),
             QuantizationSettings.Read(root.SectionOrEmpty("quantization")),
             LoraSettings.Read(root.SectionOrEmpty("lora")),
-            TextSettings.Read(root.SectionOrEmpty("text")),
+            TextSettings.Read(root.SectionOrEmpty("text"), task),
             TrainingSettings.Read(root.SectionOrEmpty("training"), task),
             OutputSettings.Read(root.SectionOrEmpty("output"), Path.Combine("runs", task.Id())));
         root.Finish();

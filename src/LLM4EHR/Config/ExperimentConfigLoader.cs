@@ -1,3 +1,4 @@
+using LLM4EHR.IO;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
 
@@ -50,22 +51,7 @@ public static class ExperimentConfigLoader
     }
 
     /// <summary>Writes the resolved config atomically (temp file + rename).</summary>
-    public static void Save(ExperimentConfig config, string path)
-    {
-        string full = Path.GetFullPath(path);
-        Directory.CreateDirectory(Path.GetDirectoryName(full)!);
-        string tmp = Path.Combine(Path.GetDirectoryName(full)!, $".{Path.GetFileName(full)}.{Environment.ProcessId}.tmp");
-        try
-        {
-            File.WriteAllText(tmp, ToYaml(config));
-            File.Move(tmp, full, overwrite: true);
-        }
-        catch
-        {
-            File.Delete(tmp);
-            throw;
-        }
-    }
+    public static void Save(ExperimentConfig config, string path) => AtomicFile.WriteAllText(path, ToYaml(config));
 
     // "training.lr=1e-4": the value is put into the YAML tree
     // before validation, so overrides are checked exactly like file values.

@@ -1,4 +1,5 @@
 using LLM4EHR.Data;
+using LLM4EHR.IO;
 
 namespace LLM4EHR.Evaluation;
 

@@ -98,6 +98,20 @@ public static class EvaluationReportJson
         w.WriteEndObject();
     }
 
+    /// <summary>One curve as an object of named arrays, or null for a label whose curve is undefined (one class only).</summary>
+    private static void Curve(Utf8JsonWriter w, string name, (string Key, double[] Values)[]? arrays)
+    {
+        if (arrays is null)
+        {
+            w.WriteNull(name);
+            return;
+        }
+        w.WriteStartObject(name);
+        foreach (var (key, values) in arrays)
+            Array(w, key, values);
+        w.WriteEndObject();
+    }
+
     private static void WriteCurves(Utf8JsonWriter w, IReadOnlyList<LabelCurves> curves)
     {
         w.WriteStartArray("curves");
@@ -105,24 +119,8 @@ public static class EvaluationReportJson
         {
             w.WriteStartObject();
             w.WriteString("name", c.Name);
-            if (c.Roc is { } roc)
-            {
-                w.WriteStartObject("roc");
-                Array(w, "fpr", roc.FalsePositiveRate);
-                Array(w, "tpr", roc.TruePositiveRate);
-                Array(w, "thresholds", roc.Thresholds);
-                w.WriteEndObject();
-            }
-            else w.WriteNull("roc");
-            if (c.PrecisionRecall is { } pr)
-            {
-                w.WriteStartObject("pr");
-                Array(w, "precision", pr.Precision);
-                Array(w, "recall", pr.Recall);
-                Array(w, "thresholds", pr.Thresholds);
-                w.WriteEndObject();
-            }
-            else w.WriteNull("pr");
+            Curve(w, "roc", c.Roc is { } roc ? [("fpr", roc.FalsePositiveRate), ("tpr", roc.TruePositiveRate), ("thresholds", roc.Thresholds)] : null);
+            Curve(w, "pr", c.PrecisionRecall is { } pr ? [("precision", pr.Precision), ("recall", pr.Recall), ("thresholds", pr.Thresholds)] : null);
             w.WriteEndObject();
         }
         w.WriteEndArray();

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using LLM4EHR.Data;
+using LLM4EHR.IO;
 
 namespace LLM4EHR.Evaluation;
 

@@ -1,5 +1,6 @@
 
 using System.Text.Json;
+using LLM4EHR.IO;
 using static TorchSharp.torch;
 
 namespace LLM4EHR.SafeTensors;
@@ -32,32 +33,18 @@ public static class SafeTensorsWriter
         // Pad the header with spaces to an 8-byte boundary, as the reference writer does, so data stays aligned.
         int padded = (json.Length + 7) / 8 * 8;
 
-        string dir = System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(path))!;
-        Directory.CreateDirectory(dir);
-        string tmp = System.IO.Path.Combine(dir, $".{System.IO.Path.GetFileName(path)}.{Environment.ProcessId}.tmp");
-        try
+        AtomicFile.Write(path, fs =>
         {
-            using (var fs = new FileStream(tmp, FileMode.Create, FileAccess.Write))
+            fs.Write(BitConverter.GetBytes((long)padded));
+            fs.Write(json);
+            for (int i = json.Length; i < padded; i++) fs.WriteByte((byte)' ');
+            foreach (var (_, t) in list)
             {
-                fs.Write(BitConverter.GetBytes((long)padded));
-                fs.Write(json);
-                for (int i = json.Length; i < padded; i++) fs.WriteByte((byte)' ');
-                foreach (var (_, t) in list)
-                {
-                    using var scope = NewDisposeScope();
-                    var cpu = t.detach().cpu().contiguous();
-                    if (cpu.numel() > 0)
-                        fs.Write(cpu.bytes);
-                }
-                fs.Flush(flushToDisk: true);
+                using var scope = NewDisposeScope();
+                var cpu = t.detach().cpu().contiguous();
+                if (cpu.numel() > 0)
+                    fs.Write(cpu.bytes);
             }
-            File.Move(tmp, path, overwrite: true);
-        }
-        catch
-        {
-            File.Delete(tmp);
-            throw;
-        }
+        });
     }
-
 }

@@ -1,7 +1,11 @@
 namespace LLM4EHR.Text;
 
 /// <summary>
-/// Decides which stays go into which batch, per epoch, deterministically from the seed.
+/// Decides which stays go into which batch, per epoch, as a pure function of (seed, epoch): a resumed training run
+/// re-plans the interrupted epoch and continues at the saved batch index with exactly the same batches.
+/// With length bucketing (as Hugging Face's group_by_length does) the shuffled stays are cut into mega-batches
+/// of <see cref="BatchingSettings.BucketWindowBatches"/> batches, each sorted by length so a batch holds stays of
+/// similar length (little padding), and the batches are shuffled again so long and short batches interleave.
 /// </summary>
 public static class BatchPlanner
 {
@@ -46,6 +50,20 @@ public static class BatchPlanner
             rng.Shuffle(shuffled);
             return shuffled;
         }
+        return batches;
+    }
+
+    /// <summary>
+    /// Batches for scoring: longest first so padding is minimal (and a memory problem shows in the first batch),
+    /// stable for equal lengths, no shuffling. Callers put the outputs back in input order by the indices.
+    /// </summary>
+    public static IReadOnlyList<int[]> PlanEvaluation(IReadOnlyList<int> lengths, int batchSize)
+    {
+        new BatchingSettings { BatchSize = batchSize }.Validate();
+        // OrderByDescending is a stable sort: equal lengths keep input order.
+        var sorted = Enumerable.Range(0, lengths.Count).OrderByDescending(i => lengths[i]).ToArray();
+        var batches = new List<int[]>((sorted.Length + batchSize - 1) / batchSize);
+        Cut(sorted, batchSize, batches);
         return batches;
     }
 

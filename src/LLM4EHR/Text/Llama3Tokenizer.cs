@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
+using LLM4EHR.IO;
 using Microsoft.ML.Tokenizers;
 
 namespace LLM4EHR.Text;
@@ -88,17 +89,7 @@ public sealed class Llama3Tokenizer
     {
         Directory.CreateDirectory(modelDir);
         var path = Path.Combine(modelDir, "tokenizer.model");
-        var temp = path + $".tmp-{Guid.NewGuid():N}";
-        try
-        {
-            File.WriteAllBytes(temp, Embedded.Ranks.Canonical);
-            File.Move(temp, path, overwrite: true);
-        }
-        finally
-        {
-            if (File.Exists(temp))
-                File.Delete(temp);
-        }
+        AtomicFile.WriteAllBytes(path, Embedded.Ranks.Canonical);
         return path;
     }
 

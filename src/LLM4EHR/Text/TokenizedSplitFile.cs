@@ -1,6 +1,7 @@
 using System.Runtime.InteropServices;
 using System.IO.Hashing;
 using System.Text;
+using LLM4EHR.IO;
 
 namespace LLM4EHR.Text;
 
@@ -28,44 +29,33 @@ internal static class TokenizedSplitFile
         if (key.Length != KeyBytes)
             throw new ArgumentException($"key must be {KeyBytes} bytes", nameof(key));
         RequireLittleEndian();
-        var temp = path + $".tmp-{Guid.NewGuid():N}";
-        try
+        AtomicFile.Write(path, file =>
         {
-            using (var file = new FileStream(temp, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, 1 << 20))
+            using (var w = new BinaryWriter(file, Encoding.UTF8, leaveOpen: true))
             {
-                using (var w = new BinaryWriter(file, Encoding.UTF8, leaveOpen: true))
+                w.Write(Magic);
+                w.Write(Version);
+                w.Write(key);
+                WriteSummary(w, split.Summary);
+                w.Write(split.Stays.Count);
+                foreach (var stay in split.Stays)
                 {
-                    w.Write(Magic);
-                    w.Write(Version);
-                    w.Write(key);
-                    WriteSummary(w, split.Summary);
-                    w.Write(split.Stays.Count);
-                    foreach (var stay in split.Stays)
-                    {
-                        var name = Encoding.UTF8.GetBytes(stay.Name);
-                        w.Write(name.Length);
-                        w.Write(name);
-                        w.Write(stay.Labels.Length);
-                        foreach (var label in stay.Labels)
-                            w.Write(label);
-                        w.Write(stay.TokenIds.Length);
-                        w.Write(MemoryMarshal.AsBytes(stay.TokenIds.AsSpan())); // raw little-endian int32s
-                    }
+                    var name = Encoding.UTF8.GetBytes(stay.Name);
+                    w.Write(name.Length);
+                    w.Write(name);
+                    w.Write(stay.Labels.Length);
+                    foreach (var label in stay.Labels)
+                        w.Write(label);
+                    w.Write(stay.TokenIds.Length);
+                    w.Write(MemoryMarshal.AsBytes(stay.TokenIds.AsSpan())); // raw little-endian int32s
                 }
-                file.Flush();
-                file.Position = 0;
-                var hash = new XxHash128();
-                hash.Append(file);
-                file.Write(hash.GetCurrentHash());
-                file.Flush(flushToDisk: true);
             }
-            File.Move(temp, path, overwrite: true);
-        }
-        finally
-        {
-            if (File.Exists(temp))
-                File.Delete(temp);
-        }
+            file.Flush();
+            file.Position = 0;
+            var hash = new XxHash128();
+            hash.Append(file);
+            file.Write(hash.GetCurrentHash());
+        });
     }
 
     /// <summary>

@@ -1,3 +1,4 @@
+using LLM4EHR.Evaluation;
 using LLM4EHR.Models;
 using LLM4EHR.Text;
 using static TorchSharp.torch;
@@ -20,7 +21,7 @@ public static class Predictor
         model.SetTrainingMode(false);
         using (no_grad())
         {
-            foreach (var batchIndices in BatchPlanner.PlanEvaluation(stays, batchSize))
+            foreach (var batchIndices in BatchPlanner.PlanEvaluation([.. stays.Select(s => s.TokenIds.Length)], batchSize))
             {
                 cancellationToken.ThrowIfCancellationRequested();
                 using var scope = NewDisposeScope();
@@ -32,7 +33,8 @@ public static class Predictor
                     logits[batchIndices[row]] = flat.AsSpan(row * k, k).ToArray();
             }
         }
-        var probabilities = logits.Select(row => row.Select(x => 1f / (1f + MathF.Exp(-x))).ToArray()).ToArray();
+        // The evaluation's sigmoid (stable in both tails), so the trainer and `evaluate` turn logits into the same numbers.
+        var probabilities = logits.Select(row => Sigmoid.Of(row).Select(p => (float)p).ToArray()).ToArray();
         return new Predictions(stays.Select(s => s.Name).ToArray(), logits, probabilities,
             stays.Select(s => (float[])s.Labels.Clone()).ToArray());
     }

@@ -22,7 +22,8 @@ public sealed class Trainer
     internal Func<IReadOnlyList<TokenizedStay>, TokenBatch> Collate { get; }
     internal Func<float[][], float[][], IReadOnlyDictionary<string, double>> Metrics { get; }
     internal Device Device { get; }
-    internal BatchPlanner Planner { get; }
+    /// <summary>How training batches are planned (shuffled per seed and epoch; bucketed by length unless turned off).</summary>
+    internal BatchingSettings Batching { get; }
 
     /// <param name="collate">Pads stays into a CPU batch (the text pipeline's collator).</param>
     /// <param name="metrics">Scores validation probabilities [N,K] against labels [N,K]; must contain the configured best metric
@@ -39,7 +40,7 @@ public sealed class Trainer
         Collate = collate;
         Metrics = metrics;
         Device = device ?? CPU;
-        Planner = new BatchPlanner(settings.BatchSize, bucketByLength, settings.Seed);
+        Batching = new BatchingSettings { BatchSize = settings.BatchSize, Shuffle = true, BucketByLength = bucketByLength, Seed = settings.Seed };
     }
 
     /// <summary>Optimizer steps a full run takes: epochs × ceil(batches per epoch / grad_accum).</summary>

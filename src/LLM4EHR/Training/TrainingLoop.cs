@@ -24,9 +24,10 @@ internal sealed class TrainingLoop(Trainer t, AdamW optimizer, IReadOnlyList<(st
         var schedule = LinearWarmupSchedule.FromRatio(_s.Lr, position.TotalSteps, _s.WarmupRatio);
         using var posWeight = _s.PosWeight is { } w ? tensor(w.Select(x => (float)x).ToArray()).to(t.Device) : null;
         var p = position;
+        int[] lengths = [.. train.Select(s => s.TokenIds.Length)];
         while (!p.Finished)
         {
-            var groups = t.Planner.PlanEpoch(train, p.Epoch).Chunk(_s.GradAccum).ToList();
+            var groups = BatchPlanner.Plan(lengths, t.Batching, p.Epoch).Chunk(_s.GradAccum).ToList();
             t.Model.SetTrainingMode(true);
             for (int g = p.NextGroup; g < groups.Count; g++)
             {
