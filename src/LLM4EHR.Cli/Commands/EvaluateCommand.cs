@@ -68,14 +68,7 @@ internal sealed class EvaluateCommand : Command<EvaluateCommand.Settings>
         var output = settings.Out ?? Path.Combine(Path.GetDirectoryName(Path.GetFullPath(settings.Predictions))!, "metrics.json");
         report.WriteJson(output, settings.Curves);
 
-        AnsiConsole.Write(MetricsTables.Headline(report, settings.Predictions));
-        if (report.Task == ClinicalTask.Pheno)
-            AnsiConsole.Write(MetricsTables.PerLabel(report));
-        var c = report.Calibration;
-        AnsiConsole.MarkupLineInterpolated(
-            $"[grey]calibration[/] Brier {c.Brier.ToString("F4", CultureInfo.InvariantCulture)}  ECE ({c.Bins} bins) {c.Ece.ToString("F4", CultureInfo.InvariantCulture)}");
-        if (report.SingleClassLabels.Count > 0)
-            AnsiConsole.MarkupLineInterpolated($"[yellow]single-class labels (no AUROC/AUPRC, left out of macro means):[/] {string.Join("; ", report.SingleClassLabels)}");
+        MetricsTables.WriteReport(report, settings.Predictions);
         AnsiConsole.MarkupLineInterpolated($"[grey]wrote[/] {output}");
         return 0;
     }

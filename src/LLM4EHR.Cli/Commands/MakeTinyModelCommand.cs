@@ -1,3 +1,4 @@
+using LLM4EHR.Text;
 using System.ComponentModel;
 using LLM4EHR.Models.Llama;
 using Spectre.Console;
@@ -55,9 +56,12 @@ internal sealed class MakeTinyModelCommand : Command<MakeTinyModelCommand.Settin
             Hidden = s.Hidden, Layers = s.Layers, Heads = s.Heads, KvHeads = s.KvHeads,
             Intermediate = s.Intermediate, VocabSize = TinyLlamaOptions.ParseVocab(s.Vocab), Seed = s.Seed,
         };
-        var config = TinyLlamaWriter.Write(s.Out!, options);
+        // The embedded tokenizer (cl100k ranks + Llama-3 specials) fits only a vocabulary at least its size;
+        // a smaller custom vocab gets no tokenizer.model (such a folder is for shape/speed tests, not text).
+        bool withTokenizer = options.VocabSize >= Llama3Tokenizer.Embedded.VocabSize;
+        var config = TinyLlamaWriter.Write(s.Out!, options, withTokenizer ? dir => Llama3Tokenizer.WriteEmbeddedTokenizerFiles(dir) : null);
         AnsiConsole.MarkupLineInterpolated(
-            $"wrote {s.Out}: hidden {config.HiddenSize}, {config.NumHiddenLayers} layers, {config.NumAttentionHeads}/{config.NumKeyValueHeads} heads, intermediate {config.IntermediateSize}, vocab {config.VocabSize}");
+            $"wrote {s.Out}: hidden {config.HiddenSize}, {config.NumHiddenLayers} layers, {config.NumAttentionHeads}/{config.NumKeyValueHeads} heads, intermediate {config.IntermediateSize}, vocab {config.VocabSize}{(withTokenizer ? ", tokenizer.model" : ", no tokenizer")}");
         return 0;
     }
 }

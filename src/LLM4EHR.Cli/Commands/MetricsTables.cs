@@ -1,4 +1,5 @@
 using System.Globalization;
+using LLM4EHR.Data;
 using LLM4EHR.Evaluation;
 using Spectre.Console;
 
@@ -40,6 +41,19 @@ internal static class MetricsTables
             table.AddRow(l.Index.ToString(CultureInfo.InvariantCulture), Markup.Escape(l.Name),
                 l.Positives.ToString(CultureInfo.InvariantCulture), Format(l.Auroc), Format(l.Auprc), Format(l.F1));
         return table;
+    }
+
+    /// <summary>Headline table (with CIs), the per-phenotype table for Pheno, calibration and single-class notes.</summary>
+    public static void WriteReport(EvaluationReport report, string source)
+    {
+        AnsiConsole.Write(Headline(report, source));
+        if (report.Task == ClinicalTask.Pheno)
+            AnsiConsole.Write(PerLabel(report));
+        var c = report.Calibration;
+        AnsiConsole.MarkupLineInterpolated(
+            $"[grey]calibration[/] Brier {c.Brier.ToString("F4", CultureInfo.InvariantCulture)}  ECE ({c.Bins} bins) {c.Ece.ToString("F4", CultureInfo.InvariantCulture)}");
+        if (report.SingleClassLabels.Count > 0)
+            AnsiConsole.MarkupLineInterpolated($"[yellow]single-class labels (no AUROC/AUPRC, left out of macro means):[/] {string.Join("; ", report.SingleClassLabels)}");
     }
 
     private static string Format(double? value) =>

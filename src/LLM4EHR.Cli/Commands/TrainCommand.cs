@@ -1,0 +1,61 @@
+using System.ComponentModel;
+using LLM4EHR.Config;
+using LLM4EHR.Experiments;
+using Spectre.Console;
+using Spectre.Console.Cli;
+
+namespace LLM4EHR.Cli.Commands;
+
+/// <summary><c>llm4ehr train</c>: runs an experiment from YAML end to end and prints the test metrics.</summary>
+[CliCommand("train", "Train an IHM or Pheno experiment from a YAML config, then evaluate the best checkpoint on the test split.")]
+internal sealed class TrainCommand : Command<TrainCommand.Settings>
+{
+    public sealed class Settings : CommandSettings
+    {
+        [CommandOption("--config <FILE>")]
+        [Description("Experiment YAML (config/demo-ihm.yaml, config/ihm.yaml, ...).")]
+        public string Config { get; init; } = "";
+
+        [CommandOption("--set <KEY=VALUE>")]
+        [Description("Override a config key, e.g. --set training.lr=1e-4 (repeatable).")]
+        public string[] Set { get; init; } = [];
+
+        [CommandOption("--out <RUN_DIR>")]
+        [Description("Run folder (default: output.run_dir from the config).")]
+        public string? Out { get; init; }
+
+        [CommandOption("--resume")]
+        [Description("Continue an interrupted run from its last checkpoint.")]
+        public bool Resume { get; init; }
+
+        public override ValidationResult Validate() =>
+            string.IsNullOrWhiteSpace(Config) ? ValidationResult.Error("--config FILE is required") : ValidationResult.Success();
+    }
+
+    public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
+    {
+        var config = ExperimentConfigLoader.Load(settings.Config, settings.Set);
+        var view = new TrainingConsole();
+        using var cts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        ConsoleCancelEventHandler onCancel = (_, e) => { e.Cancel = true; cts.Cancel(); };
+        Console.CancelKeyPress += onCancel;
+        try
+        {
+            var result = view.Run(progress => new ExperimentRunner(config) { Stages = view.Stages, TrainingProgress = progress }
+                .Train(settings.Out, settings.Resume, cts.Token));
+            if (result.Training.Interrupted)
+            {
+                AnsiConsole.MarkupLineInterpolated($"[yellow]interrupted[/]: checkpoint saved; continue with --resume --out {result.RunDir}");
+                return 130;
+            }
+            AnsiConsole.MarkupLineInterpolated($"[grey]best epoch[/] {result.Training.BestEpoch} ({config.Training.BestMetric} {result.Training.BestValue:F4})");
+            MetricsTables.WriteReport(result.Test!, Path.Combine(result.RunDir, "test"));
+            AnsiConsole.MarkupLineInterpolated($"[grey]wrote[/] {Path.Combine(result.RunDir, "test", "metrics.json")}");
+            return 0;
+        }
+        finally
+        {
+            Console.CancelKeyPress -= onCancel;
+        }
+    }
+}

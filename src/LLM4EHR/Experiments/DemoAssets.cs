@@ -1,0 +1,46 @@
+using LLM4EHR.Config;
+using LLM4EHR.Data;
+using LLM4EHR.Data.Synthetic;
+using LLM4EHR.Models.Llama;
+using LLM4EHR.Text;
+
+namespace LLM4EHR.Experiments;
+
+/// <summary>
+/// Creates the embedded demo's inputs on first use: a synthetic cohort in the real p2x pickle format and a tiny
+/// random Llama in real Hugging Face format (with the embedded tokenizer). Both are then read by exactly the same
+/// loaders as MIMIC files and real checkpoints, so the demo exercises the real path end to end.
+/// </summary>
+public static class DemoAssets
+{
+    /// <summary>Writes the synthetic cohort under <c>data.root</c> when the config asks for the demo and any split is missing.</summary>
+    public static bool EnsureCohort(ClinicalTask task, DataSettings data)
+    {
+        if (!data.Demo || Enum.GetValues<P2xSplit>().All(s => File.Exists(P2xDataset.SplitPath(data.Root, s))))
+            return false;
+        // Validation and test splits are a quarter of the training split each (600/150/150 by default).
+        var options = new SyntheticCohortOptions(task, data.DemoStays, Math.Max(data.DemoStays / 4, 20),
+            Math.Max(data.DemoStays / 4, 20), data.DemoSeed);
+        SyntheticCohort.WriteSplits(data.Root, options);
+        return true;
+    }
+
+    /// <summary>Writes the tiny random Llama to <c>model.path</c> when the config describes one and the folder has no config.json.</summary>
+    public static bool EnsureTinyModel(ModelSettings model)
+    {
+        if (model.Tiny is not { } tiny || File.Exists(Path.Combine(model.Path, LlamaConfig.FileName)))
+            return false;
+        var options = new TinyLlamaOptions
+        {
+            Hidden = tiny.Hidden,
+            Layers = tiny.Layers,
+            Heads = tiny.Heads,
+            KvHeads = tiny.KvHeads,
+            Intermediate = tiny.Intermediate,
+            VocabSize = tiny.Vocab ?? Llama3Tokenizer.Embedded.VocabSize,
+            Seed = tiny.Seed,
+        };
+        TinyLlamaWriter.Write(model.Path, options, dir => Llama3Tokenizer.WriteEmbeddedTokenizerFiles(dir));
+        return true;
+    }
+}

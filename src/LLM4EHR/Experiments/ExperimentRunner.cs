@@ -1,0 +1,157 @@
+using LLM4EHR.Config;
+using LLM4EHR.Data;
+using LLM4EHR.Evaluation;
+using LLM4EHR.Models;
+using LLM4EHR.Runtime;
+using LLM4EHR.Text;
+using LLM4EHR.Training;
+
+namespace LLM4EHR.Experiments;
+
+/// <summary>
+/// Runs an experiment end to end, like the seed's train.py/test.py: demo assets on first use → load and validate
+/// the p2x splits → select notes and tokenize (cached) → build the (NF4, LoRA) Llama classifier → train with
+/// validation every epoch → reload the best checkpoint → predict and evaluate the test split into
+/// <c>RUN_DIR/test/{predictions.csv,metrics.json}</c>. Progress goes out through the two IProgress hooks.
+/// </summary>
+public sealed class ExperimentRunner(ExperimentConfig config)
+{
+    public ExperimentConfig Config { get; } = config;
+
+    /// <summary>Stage messages ("loading data", "tokenizing", …).</summary>
+    public IProgress<ExperimentStage>? Stages { get; init; }
+
+    /// <summary>Per-step and per-epoch training progress.</summary>
+    public IProgress<TrainingProgress>? TrainingProgress { get; init; }
+
+    /// <summary>Bootstrap resamples for the confidence intervals of the final evaluation.</summary>
+    public int BootstrapResamples { get; init; } = 1000;
+
+    /// <summary>Trains into <paramref name="runDir"/> (default: the config's output.run_dir), then evaluates the test split.</summary>
+    public ExperimentResult Train(string? runDir = null, bool resume = false, CancellationToken cancellationToken = default)
+    {
+        runDir = Path.GetFullPath(runDir ?? Config.Output.RunDir);
+        var compute = ClassifierFactory.ResolveCompute(Config.Model);
+        var splits = Prepare(compute);
+
+        Directory.CreateDirectory(runDir);
+        if (!resume)
+            ExperimentConfigLoader.Save(Config, RunLayout.Config(runDir));
+
+        Report("model", $"loading {Config.Model.Path} on {compute}{(Config.Quantization.Nf4 ? " (NF4)" : "")}");
+        using var model = ClassifierFactory.Build(Config, compute);
+        var collator = TokenCollator.For(splits.Tokenizer, Config.Text.PadSide);
+        var trainer = new Trainer(model, Config.Training, runDir, collator.Collate,
+            (probs, labels) => PredictionSets.ValidationMetrics(Config.Task, probs, labels), compute.Device, Config.Text.BucketByLength);
+
+        Report("train", $"{splits.Train.Count} train / {splits.Val.Count} val stays, {Config.Training.Epochs} epochs");
+        var result = trainer.Run(splits.Train, splits.Val, resume, TrainingProgress, cancellationToken);
+        if (result.Interrupted)
+            return new ExperimentResult(runDir, result, null, splits.Summaries);
+
+        TrainedWeights.Load(model, result.BestWeightsPath);
+        var test = EvaluateSplit(model, collator, splits.Test, runDir, "test", compute, cancellationToken);
+        return new ExperimentResult(runDir, result, test, splits.Summaries);
+    }
+
+    /// <summary>
+    /// Re-evaluates a trained run (its saved config and best checkpoint) on one split, writing
+    /// <c>RUN_DIR/&lt;split&gt;/{predictions.csv,metrics.json}</c>. <paramref name="dataRoot"/> overrides the run's data root.
+    /// </summary>
+    public static EvaluationReport Test(string runDir, P2xSplit split, string? dataRoot = null,
+        IProgress<ExperimentStage>? stages = null, int bootstrapResamples = 1000, CancellationToken cancellationToken = default)
+    {
+        runDir = Path.GetFullPath(runDir);
+        string configPath = RunLayout.Config(runDir);
+        if (!File.Exists(configPath))
+            throw new BadInputException($"{runDir}: not a run folder (no config.yaml)");
+        string best = RunLayout.BestWeights(runDir);
+        if (!File.Exists(best))
+            throw new BadInputException($"{runDir}: no trained checkpoint ({Path.GetRelativePath(runDir, best)} is missing)");
+        var overrides = dataRoot is null ? [] : new[] { $"data.root={dataRoot}", "data.demo=false" };
+        var runner = new ExperimentRunner(ExperimentConfigLoader.Load(configPath, overrides))
+        {
+            Stages = stages,
+            BootstrapResamples = bootstrapResamples,
+        };
+        return runner.Evaluate(runDir, split, cancellationToken);
+    }
+
+    private EvaluationReport Evaluate(string runDir, P2xSplit split, CancellationToken cancellationToken)
+    {
+        var compute = ClassifierFactory.ResolveCompute(Config.Model);
+        var tokenizer = Llama3Tokenizer.FromModelFolder(Config.Model.Path);
+        var stays = Tokenize(split, tokenizer, out _);
+        Report("model", $"loading {Config.Model.Path} on {compute}");
+        using var model = ClassifierFactory.Build(Config, compute);
+        TrainedWeights.Load(model, RunLayout.BestWeights(runDir));
+        string name = split.ToString().ToLowerInvariant();
+        return EvaluateSplit(model, TokenCollator.For(tokenizer, Config.Text.PadSide), stays, runDir, name, compute, cancellationToken);
+    }
+
+    /// <summary>Creates demo assets if asked, then loads and tokenizes all three splits.</summary>
+    public PreparedSplits Prepare(ComputeDevice compute)
+    {
+        if (DemoAssets.EnsureCohort(Config.Task, Config.Data))
+            Report("demo", $"wrote a synthetic {Config.Task.Id()} cohort to {Config.Data.Root}");
+        if (DemoAssets.EnsureTinyModel(Config.Model))
+            Report("demo", $"wrote a tiny random Llama to {Config.Model.Path}");
+        var tokenizer = Llama3Tokenizer.FromModelFolder(Config.Model.Path);
+        var summaries = new Dictionary<string, TokenizationSummary>();
+        var train = Tokenize(P2xSplit.Train, tokenizer, out var s1);
+        var val = Tokenize(P2xSplit.Val, tokenizer, out var s2);
+        var test = Tokenize(P2xSplit.Test, tokenizer, out var s3);
+        summaries["train"] = s1;
+        summaries["val"] = s2;
+        summaries["test"] = s3;
+        return new PreparedSplits(tokenizer, train, val, test, summaries);
+    }
+
+    private IReadOnlyList<TokenizedStay> Tokenize(P2xSplit split, Llama3Tokenizer tokenizer, out TokenizationSummary summary)
+    {
+        string file = P2xDataset.SplitPath(Config.Data.Root, split);
+        var cached = new TokenizedSplitCache(TokenCacheDirectory).GetOrCreate(file, tokenizer, Config.Text.ToNoteSelection(),
+            () =>
+            {
+                Report("data", $"loading {file}");
+                return P2xDataset.LoadSplit(Config.Data.Root, Config.Task, split);
+            });
+        summary = cached.Split.Summary;
+        Report("tokenize", $"{split.ToString().ToLowerInvariant()}: {cached.Outcome.ToString().ToLowerInvariant()} " +
+            $"({summary})");
+        return cached.Split.Stays;
+    }
+
+    private EvaluationReport EvaluateSplit(ISequenceClassifier model, TokenCollator collator, IReadOnlyList<TokenizedStay> stays,
+        string runDir, string splitName, ComputeDevice compute, CancellationToken cancellationToken)
+    {
+        Report("evaluate", $"{splitName}: {stays.Count} stays");
+        var predictions = Predictor.Predict(model, stays, collator.Collate, Config.Training.EvalBatchSize, compute.Device, cancellationToken);
+        var set = PredictionSets.From(Config.Task, predictions);
+        var report = Evaluator.Evaluate(Config.Task, set, new EvaluationOptions { BootstrapResamples = BootstrapResamples, BootstrapSeed = Config.Training.Seed },
+            cancellationToken: cancellationToken);
+        string dir = Path.Combine(runDir, splitName);
+        Directory.CreateDirectory(dir);
+        PredictionCsv.Write(Path.Combine(dir, "predictions.csv"), set);
+        report.WriteJson(Path.Combine(dir, "metrics.json"), includeCurves: true);
+        return report;
+    }
+
+    /// <summary>Where tokenized splits are cached: <c>$LLM4EHR_CACHE</c>, else <c>$XDG_CACHE_HOME/llm4ehr</c> or <c>~/.cache/llm4ehr</c>.</summary>
+    public static string TokenCacheDirectory
+    {
+        get
+        {
+            string? root = Environment.GetEnvironmentVariable("LLM4EHR_CACHE");
+            if (string.IsNullOrWhiteSpace(root))
+            {
+                string xdg = Environment.GetEnvironmentVariable("XDG_CACHE_HOME") ?? "";
+                string home = Environment.GetFolderPath(Environment.SpecialFolder.UserProfile);
+                root = Path.Combine(xdg.Length > 0 ? xdg : Path.Combine(home, ".cache"), "llm4ehr");
+            }
+            return Path.Combine(root, "tokenized");
+        }
+    }
+
+    private void Report(string stage, string detail) => Stages?.Report(new ExperimentStage(stage, detail));
+}
