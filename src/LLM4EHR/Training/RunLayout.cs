@@ -13,4 +13,11 @@ public static class RunLayout
     public static string Checkpoints(string runDir) => Path.Combine(runDir, "checkpoints");
     public static string BestWeights(string runDir) => Path.Combine(Checkpoints(runDir), "best.safetensors");
     public static string ResumeState(string runDir) => Path.Combine(Checkpoints(runDir), "last.safetensors");
+
+    /// <summary>Throws unless <paramref name="runDir"/> is free for a new run (no training log, no resume checkpoint).</summary>
+    public static void RequireFresh(string runDir)
+    {
+        if (File.Exists(ResumeState(runDir)) || File.Exists(Log(runDir)))
+            throw new BadInputException($"{runDir}: already holds a training run (resume it, or choose another output.run_dir)");
+    }
 }
