@@ -1,7 +1,5 @@
 using System.ComponentModel;
 using LLM4EHR.Benchmarks;
-using LLM4EHR.Runtime;
-using Spectre.Console;
 using Spectre.Console.Cli;
 
 namespace LLM4EHR.Cli.Commands;
@@ -24,11 +22,9 @@ internal sealed class BenchDemoCommand : Command<BenchDemoCommand.Settings>
 
     public override int Execute(CommandContext context, Settings s, CancellationToken cancellationToken)
     {
-        // Before anything touches TorchSharp: libgomp reads its wait policy when it is loaded.
-        string? policy = OpenMpWaitPolicy.PreferPassive();
-        AnsiConsole.MarkupLineInterpolated($"[grey]OMP_WAIT_POLICY={policy ?? "default"}[/]");
+        BenchConsole.ReportWaitPolicy();
         var options = new DemoBenchOptions { ConfigPath = s.Config, Overrides = s.Set };
-        var result = DemoBenchmark.Run(options, new InlineProgress<string>(m => AnsiConsole.MarkupLineInterpolated($"[grey]{m}[/]")), cancellationToken);
+        var result = DemoBenchmark.Run(options, BenchConsole.Progress, cancellationToken);
         Console.WriteLine(result.ToSummary());
         return 0;
     }

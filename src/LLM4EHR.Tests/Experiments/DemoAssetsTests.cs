@@ -3,20 +3,21 @@ using LLM4EHR.Data;
 using LLM4EHR.Experiments;
 using LLM4EHR.Models.Llama;
 using LLM4EHR.Text;
+using LLM4EHR.Tests.Text;
 
 namespace LLM4EHR.Tests.Experiments;
 
 /// <summary>Demo inputs are written once, in the real formats, and left alone afterwards.</summary>
 public sealed class DemoAssetsTests : IDisposable
 {
-    private readonly string _dir = Directory.CreateTempSubdirectory("llm4ehr-demo-assets-").FullName;
+    private readonly TempFolder _dir = new();
 
-    public void Dispose() => Directory.Delete(_dir, recursive: true);
+    public void Dispose() => _dir.Dispose();
 
     [Fact]
     public void The_cohort_is_written_once_then_reused()
     {
-        var data = new DataSettings(Path.Combine(_dir, "ihm"), Demo: true, DemoStays: 40, DemoSeed: 1);
+        var data = new DataSettings(_dir.File("ihm"), Demo: true, DemoStays: 40, DemoSeed: 1);
 
         Assert.True(DemoAssets.EnsureCohort(ClinicalTask.Ihm, data));
         var files = Enum.GetValues<P2xSplit>().Select(s => P2xDataset.SplitPath(data.Root, s)).ToList();
@@ -31,17 +32,17 @@ public sealed class DemoAssetsTests : IDisposable
     [Fact]
     public void Without_demo_nothing_is_written()
     {
-        var data = new DataSettings(Path.Combine(_dir, "real"), Demo: false, DemoStays: 40, DemoSeed: 1);
+        var data = new DataSettings(_dir.File("real"), Demo: false, DemoStays: 40, DemoSeed: 1);
         Assert.False(DemoAssets.EnsureCohort(ClinicalTask.Ihm, data));
         Assert.False(Directory.Exists(data.Root));
-        Assert.False(DemoAssets.EnsureTinyModel(new ModelSettings(Path.Combine(_dir, "hf"), null, "cpu", "float32", false)));
-        Assert.False(Directory.Exists(Path.Combine(_dir, "hf")));
+        Assert.False(DemoAssets.EnsureTinyModel(new ModelSettings(_dir.File("hf"), null, "cpu", "float32", false)));
+        Assert.False(Directory.Exists(_dir.File("hf")));
     }
 
     [Fact]
     public void The_tiny_model_is_written_once_with_the_embedded_tokenizer_then_reused()
     {
-        var model = new ModelSettings(Path.Combine(_dir, "tiny"), new TinyLlamaSettings(32, 1, 4, 2, 64, null, 3), "cpu", "float32", false);
+        var model = new ModelSettings(_dir.File("tiny"), new TinyLlamaSettings(32, 1, 4, 2, 64, null, 3), "cpu", "float32", false);
 
         Assert.True(DemoAssets.EnsureTinyModel(model));
         var config = LlamaConfig.Load(model.Path);

@@ -2,6 +2,7 @@ using System.Text.Json;
 using LLM4EHR.Config;
 using LLM4EHR.Experiments;
 using LLM4EHR.SafeTensors;
+using LLM4EHR.Tests.Text;
 using LLM4EHR.Training;
 
 namespace LLM4EHR.Tests.Experiments;
@@ -13,18 +14,15 @@ namespace LLM4EHR.Tests.Experiments;
 /// </summary>
 public sealed class ExperimentSandbox : IDisposable
 {
+    private readonly TempFolder _folder = new();
     private readonly Lazy<ExperimentResult> _baseline;
 
-    public ExperimentSandbox()
-    {
-        Root = Directory.CreateTempSubdirectory("llm4ehr-experiment-").FullName;
-        _baseline = new(() => Runner(Config()).Train());
-    }
+    public ExperimentSandbox() => _baseline = new(() => Runner(Config()).Train());
 
     /// <summary>The small config trained once, uninterrupted, into <c>RunDir("default")</c> (on first use).</summary>
     public ExperimentResult Baseline => _baseline.Value;
 
-    public string Root { get; }
+    public string Root => _folder.Path;
     public string DataRoot => Path.Combine(Root, "data");
     public string ModelPath => Path.Combine(Root, "model");
     public string CacheDirectory => Path.Combine(Root, "cache");
@@ -98,5 +96,5 @@ public sealed class ExperimentSandbox : IDisposable
         File.ReadLines(RunLayout.Log(runDir)).Select(l => JsonDocument.Parse(l).RootElement.Clone())
             .Where(r => r.GetProperty("type").GetString() == type).ToList();
 
-    public void Dispose() => Directory.Delete(Root, recursive: true);
+    public void Dispose() => _folder.Dispose();
 }
