@@ -35,6 +35,8 @@ public sealed class ExperimentRunner(ExperimentConfig config)
         var splits = Prepare(compute);
 
         Directory.CreateDirectory(runDir);
+        if (!resume && Config.Output.Overwrite)
+            RunLayout.Clear(runDir);
         if (!resume)
             ExperimentConfigLoader.Save(Config, RunLayout.Config(runDir));
 
@@ -130,7 +132,7 @@ public sealed class ExperimentRunner(ExperimentConfig config)
         var set = PredictionSets.From(Config.Task, predictions);
         var report = Evaluator.Evaluate(Config.Task, set, new EvaluationOptions { BootstrapResamples = BootstrapResamples, BootstrapSeed = Config.Training.Seed },
             cancellationToken: cancellationToken);
-        string dir = Path.Combine(runDir, splitName);
+        string dir = RunLayout.SplitOutputs(runDir, splitName);
         Directory.CreateDirectory(dir);
         PredictionCsv.Write(Path.Combine(dir, "predictions.csv"), set);
         report.WriteJson(Path.Combine(dir, "metrics.json"), includeCurves: true);

@@ -83,7 +83,7 @@ public sealed class Trainer
         else
         {
             if (File.Exists(statePath) || File.Exists(RunLayout.Log(RunDir)))
-                throw new BadInputException($"{RunDir}: already holds a training run (resume it, or choose another output.run_dir)");
+                throw new BadInputException($"{RunDir}: already holds a training run (resume it with --resume, replace it with output.overwrite: true, or choose another output.run_dir)");
             manual_seed(Settings.Seed);
         }
 
