@@ -1,4 +1,5 @@
 using LLM4EHR.Experiments;
+using LLM4EHR.Training;
 using LLM4EHR.Runtime;
 
 namespace LLM4EHR.Tests.Experiments;
@@ -39,6 +40,25 @@ public sealed class ExperimentVariantsTests(ExperimentSandbox sandbox)
 
         AssertTrained(result, expectedSteps: 15);
         Assert.Equal(["head.bias", "head.weight"], ExperimentSandbox.SavedTensorNames(result.RunDir).Order());
+    }
+
+    [Fact]
+    public void With_overwrite_a_fresh_run_replaces_the_previous_runs_files_and_keeps_the_users()
+    {
+        string run = sandbox.RunDir("overwritten");
+        Directory.CreateDirectory(RunLayout.Checkpoints(run));
+        Directory.CreateDirectory(Path.Combine(run, "test"));
+        File.WriteAllText(RunLayout.Log(run), "{\"type\":\"step\",\"step\":99}\n");
+        File.WriteAllText(RunLayout.ResumeState(run), "stale");
+        File.WriteAllText(Path.Combine(run, "test", "stale.txt"), "stale");
+        File.WriteAllText(Path.Combine(run, "notes.txt"), "mine");
+
+        var result = sandbox.Runner(sandbox.Config("output.overwrite=true", "lora.enabled=false", "training.epochs=1")).Train(run);
+
+        AssertTrained(result, expectedSteps: 15);
+        Assert.Equal(Enumerable.Range(1, 15), ExperimentSandbox.LogRecords(run, "step").Select(s => s.GetProperty("step").GetInt32()));
+        Assert.False(File.Exists(Path.Combine(run, "test", "stale.txt")));
+        Assert.Equal("mine", File.ReadAllText(Path.Combine(run, "notes.txt")));
     }
 
     private static void AssertTrained(ExperimentResult result, int expectedSteps)

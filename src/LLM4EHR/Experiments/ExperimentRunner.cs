@@ -35,12 +35,14 @@ public sealed class ExperimentRunner(ExperimentConfig config)
     {
         runDir = Path.GetFullPath(runDir ?? Config.Output.RunDir);
         // Checked before anything is written: a refused run must not overwrite the finished run's config.yaml.
-        if (!resume)
+        if (!resume && !Config.Output.Overwrite)
             RunLayout.RequireFresh(runDir);
         var compute = ClassifierFactory.ResolveCompute(Config.Model);
         var splits = Prepare(compute);
 
         Directory.CreateDirectory(runDir);
+        if (!resume && Config.Output.Overwrite)
+            RunLayout.Clear(runDir);
         if (!resume)
             ExperimentConfigLoader.Save(Config, RunLayout.Config(runDir));
 
@@ -141,7 +143,7 @@ public sealed class ExperimentRunner(ExperimentConfig config)
         var set = PredictionSets.From(Config.Task, predictions);
         var report = Evaluator.Evaluate(Config.Task, set, new EvaluationOptions { BootstrapResamples = BootstrapResamples, BootstrapSeed = Config.Training.Seed },
             cancellationToken: cancellationToken);
-        string dir = Path.Combine(runDir, splitName);
+        string dir = RunLayout.SplitOutputs(runDir, splitName);
         Directory.CreateDirectory(dir);
         PredictionCsv.Write(Path.Combine(dir, "predictions.csv"), set);
         report.WriteJson(Path.Combine(dir, "metrics.json"), includeCurves: true);

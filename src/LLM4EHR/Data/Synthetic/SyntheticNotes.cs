@@ -54,7 +54,7 @@ internal static class SyntheticNotes
                 sentence = Pick(rng, SyntheticPhrases.Risk);
             else if (u < riskRate + recoveryRate)
                 sentence = Pick(rng, SyntheticPhrases.Recovery);
-            else if (signal.Cues.Count > 0 && rng.NextDouble() < 0.30)
+            else if (signal.Cues.Count > 0 && rng.NextDouble() < 0.60)
                 sentence = Pick(rng, SyntheticPhrases.PhenotypeCues[signal.Cues[rng.Next(signal.Cues.Count)]]);
             else
                 sentence = Vitals(rng, Pick(rng, SyntheticPhrases.Routine));
