@@ -1,5 +1,6 @@
 using System.Globalization;
 using LLM4EHR.Experiments;
+using LLM4EHR.Runtime;
 using LLM4EHR.Training;
 using Spectre.Console;
 
@@ -17,14 +18,14 @@ internal sealed class TrainingConsole
     private int _lastPlainEpoch = -1;
     private long _lastPlainStep;
 
-    public IProgress<ExperimentStage> Stages { get; } = new Inline<ExperimentStage>(s =>
+    public IProgress<ExperimentStage> Stages { get; } = new InlineProgress<ExperimentStage>(s =>
         AnsiConsole.MarkupLineInterpolated($"[grey]{s.Name,-9}[/] {s.Detail}"));
 
     /// <summary>Runs <paramref name="work"/> with a live display; progress callbacks arrive on the work's thread.</summary>
     public T Run<T>(Func<IProgress<TrainingProgress>, T> work)
     {
         if (!_interactive)
-            return work(new Inline<TrainingProgress>(Plain));
+            return work(new InlineProgress<TrainingProgress>(Plain));
         T result = default!;
         AnsiConsole.Progress()
             .AutoClear(false)
@@ -33,7 +34,7 @@ internal sealed class TrainingConsole
             {
                 _epochTask = ctx.AddTask("epoch", autoStart: true);
                 _stepTask = ctx.AddTask("step", autoStart: true);
-                result = work(new Inline<TrainingProgress>(Live));
+                result = work(new InlineProgress<TrainingProgress>(Live));
             });
         return result;
     }
@@ -71,10 +72,4 @@ internal sealed class TrainingConsole
     private static string Metrics(IReadOnlyDictionary<string, double>? metrics) =>
         metrics is null ? "" : string.Join(' ', metrics.Where(kv => kv.Key is "loss" or "auroc" or "auprc" or "auroc_macro" or "auprc_macro")
             .Select(kv => $"{kv.Key} {kv.Value.ToString("F4", Inv)}"));
-
-    /// <summary>Calls back synchronously on the reporting thread (Progress&lt;T&gt; would post to the thread pool and reorder lines).</summary>
-    private sealed class Inline<T>(Action<T> action) : IProgress<T>
-    {
-        public void Report(T value) => action(value);
-    }
 }

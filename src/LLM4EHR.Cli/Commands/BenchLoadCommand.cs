@@ -27,16 +27,10 @@ internal sealed class BenchLoadCommand : Command<BenchLoadCommand.Settings>
         if (settings.Stays < 1 || settings.Runs < 1)
             throw new BadInputException("--stays and --runs must be at least 1");
         var result = LoadBenchmark.Run(settings.Stays, settings.Runs,
-            progress: new GreyLines());
+            progress: BenchConsole.Progress);
         if (result.Python is null)
             AnsiConsole.MarkupLine($"[yellow]{LoadBenchmark.PythonExe} with NumPy not found: python_ms and ratio omitted[/]");
         Console.WriteLine(result.Summary());
         return 0;
-    }
-
-    /// <summary>Prints progress synchronously (Progress&lt;T&gt; would post to the thread pool mid-timing).</summary>
-    private sealed class GreyLines : IProgress<string>
-    {
-        public void Report(string value) => AnsiConsole.MarkupLineInterpolated($"[grey]{value}[/]");
     }
 }

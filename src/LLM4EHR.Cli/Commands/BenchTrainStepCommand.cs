@@ -1,7 +1,5 @@
 using System.ComponentModel;
 using LLM4EHR.Benchmarks;
-using LLM4EHR.Runtime;
-using Spectre.Console;
 using Spectre.Console.Cli;
 
 namespace LLM4EHR.Cli.Commands;
@@ -35,15 +33,13 @@ internal sealed class BenchTrainStepCommand : Command<BenchTrainStepCommand.Sett
 
     public override int Execute(CommandContext context, Settings s, CancellationToken cancellationToken)
     {
-        // Before anything touches TorchSharp: libgomp reads its wait policy when it is loaded.
-        string? policy = OpenMpWaitPolicy.PreferPassive();
-        AnsiConsole.MarkupLineInterpolated($"[grey]OMP_WAIT_POLICY={policy ?? "default"}[/]");
+        BenchConsole.ReportWaitPolicy();
         var options = new TrainStepOptions
         {
             Threads = s.Threads, SequenceLength = s.SequenceLength, BatchSize = s.BatchSize, Runs = s.Runs,
             GradientCheckpointing = s.Checkpointing,
         };
-        var result = TrainStepBenchmark.Run(options, new Progress<string>(m => AnsiConsole.MarkupLineInterpolated($"[grey]{m}[/]")));
+        var result = TrainStepBenchmark.Run(options, BenchConsole.Progress);
         Console.WriteLine(result.ToSummary());
         return 0;
     }

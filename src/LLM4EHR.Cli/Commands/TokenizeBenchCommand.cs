@@ -40,19 +40,12 @@ internal sealed class TokenizeBenchCommand : Command<TokenizeBenchCommand.Settin
 
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
-        var progress = new ConsoleProgress();
-        var result = TokenizeBenchmark.Run(new TokenizeBenchmark.Options(settings.Stays, settings.Threads, settings.Runs, settings.Seed), progress);
+        var result = TokenizeBenchmark.Run(new TokenizeBenchmark.Options(settings.Stays, settings.Threads, settings.Runs, settings.Seed), BenchConsole.Progress);
         var s = result.Summary;
         AnsiConsole.MarkupLineInterpolated($"[grey]tokenizer load {result.TokenizerLoadMs:F0} ms; {s}[/]");
         AnsiConsole.MarkupLineInterpolated(
             $"[grey]tokenize median {result.Tokenize.MedianMs:F1} ms (min {result.Tokenize.MinMs:F1}, max {result.Tokenize.MaxMs:F1}); cached median {result.Cached.MedianMs:F1} ms (min {result.Cached.MinMs:F1}, max {result.Cached.MaxMs:F1})[/]");
         Console.WriteLine(result.ToSummary().ToString());
         return 0;
-    }
-
-    // Progress<T> would post lines to the thread pool, where they can land after the summary line.
-    private sealed class ConsoleProgress : IProgress<string>
-    {
-        public void Report(string value) => AnsiConsole.MarkupLineInterpolated($"[grey]{value}[/]");
     }
 }

@@ -78,6 +78,8 @@ public class ExperimentConfigTests
         Assert.Equal((seed.Template, seed.EmptyStays, seed.Truncation, seed.MaxNotes),
             (c.Text.Template, c.Text.EmptyNotes, c.Text.Truncation, c.Text.MaxNotes));
         Assert.Null(c.Model.Tiny);
+        // LoRA on q_proj + v_proj unless targets are named, as peft does for Llama (not on every linear).
+        Assert.Equal(["q_proj", "v_proj"], c.Lora.Targets);
         var pheno = ExperimentConfigLoader.Parse(Minimal.Replace("task: ihm", "task: pheno"), "m.yaml");
         Assert.Equal("auroc_macro", pheno.Training.BestMetric);
         // The seed's per-task sequence cap when max_tokens is left out.

@@ -1,5 +1,7 @@
 using LLM4EHR.Benchmarks;
 using LLM4EHR.Models.Llama;
+using LLM4EHR.Runtime;
+using static TorchSharp.torch;
 
 namespace LLM4EHR.Tests.Models;
 
@@ -29,5 +31,30 @@ public class TrainStepBenchmarkTests
         foreach (var key in new[] { "gflops=", "matmul_gflops=", "mfu=" })
             Assert.Contains(key, line);
         Assert.True(result.Mfu > 0);
+    }
+
+    [Fact]
+    public void Adapters_go_on_q_and_v_of_every_layer_and_the_gradient_reaches_the_first_layer()
+    {
+        var config = new TinyLlamaOptions { Hidden = 32, Layers = 3, Heads = 4, KvHeads = 2, Intermediate = 64, VocabSize = 100 }.ToConfig();
+        using var model = LlamaRandomWeights.Create(config, ComputeDevice.Cpu, seed: 1);
+        using var scope = NewDisposeScope();
+
+        var adapters = TrainStepBenchmark.AttachAdapters(model, seed: 1);
+
+        var expected = from layer in Enumerable.Range(0, 3)
+                       from proj in new[] { "q_proj", "v_proj" }
+                       from matrix in new[] { "A", "B" }
+                       select $"lora.model.layers.{layer}.self_attn.{proj}.lora_{matrix}.weight";
+        Assert.Equal(expected, adapters.Select(a => a.Name));
+        // The base is frozen: the adapters are the model's only trainable tensors.
+        Assert.Equal(adapters.Count, model.parameters().Count(p => p.requires_grad));
+
+        model.train();
+        var ids = randint(0, config.VocabSize, [2, 16]);
+        model.ForwardEmbeddings(model.Embed(ids)).square().mean().backward();
+        // B starts at zero, so A gets no gradient yet; every B gets one, layer 0's only if backward went through all layers.
+        Assert.All(adapters.Where(a => a.Name.EndsWith("lora_B.weight")),
+            a => Assert.True(a.Parameter.grad is { } g && g.abs().sum().item<float>() > 0, $"{a.Name}: no gradient"));
     }
 }

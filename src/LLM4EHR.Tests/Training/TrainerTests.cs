@@ -1,6 +1,7 @@
 using System.Text.Json;
 using LLM4EHR.Config;
 using LLM4EHR.Models;
+using LLM4EHR.Runtime;
 using LLM4EHR.Text;
 using LLM4EHR.Training;
 using static TorchSharp.torch;
@@ -39,7 +40,7 @@ public class TrainerTests : IDisposable
         using var model = NewModel(3);
         double before = SyntheticStays.Metrics(Predictor.Predict(model, Val, SyntheticStays.Collate, 32).Probabilities, Val.Select(v => v.Labels).ToArray())["auroc"];
         var reports = new List<TrainingProgress>();
-        var result = NewTrainer(model, Settings, "learn").Run(Train, Val, progress: new SyncProgress(reports.Add));
+        var result = NewTrainer(model, Settings, "learn").Run(Train, Val, progress: new InlineProgress<TrainingProgress>(reports.Add));
 
         Assert.False(result.Interrupted);
         Assert.Equal(3 * 20, result.Steps);
@@ -113,7 +114,7 @@ public class TrainerTests : IDisposable
         using var first = NewModel(6, dropout: 0.2);
         using var cts = new CancellationTokenSource();
         var partial = NewTrainer(first, settings, "cut").Run(Train, Val,
-            progress: new SyncProgress(p => { if (p.Phase == phase && p.Step == stopAfter) cts.Cancel(); }), cancellationToken: cts.Token);
+            progress: new InlineProgress<TrainingProgress>(p => { if (p.Phase == phase && p.Step == stopAfter) cts.Cancel(); }), cancellationToken: cts.Token);
         Assert.True(partial.Interrupted);
         Assert.Equal(stopAfter, partial.Steps);
         Assert.Empty(Directory.GetFiles(RunLayout.Checkpoints(Path.Combine(_dir, "cut")), "*.tmp"));
@@ -145,7 +146,7 @@ public class TrainerTests : IDisposable
         using var first = NewModel(12, dropout: 0.2);
         // A crash (not a cancellation) at step 8: nothing is saved after the periodic checkpoint of step 5.
         Assert.Throws<IOException>(() => NewTrainer(first, settings, "crash").Run(Train, Val,
-            progress: new SyncProgress(p => { if (p.Step == 8) throw new IOException("disk gone"); })));
+            progress: new InlineProgress<TrainingProgress>(p => { if (p.Step == 8) throw new IOException("disk gone"); })));
         Assert.Equal(8, Log("crash").Count);
 
         using var second = NewModel(321, dropout: 0.2);
@@ -195,11 +196,5 @@ public class TrainerTests : IDisposable
         Assert.Contains("training.best_metric: 'auprc_macro' is not a validation metric (available: auroc, loss)", badMetric.Message);
         var again = Assert.Throws<BadInputException>(() => NewTrainer(model, Settings, "metric").Run(Train, Val));
         Assert.Contains("already holds a training run", again.Message);
-    }
-
-    /// <summary>Reports synchronously on the training thread (Progress&lt;T&gt; would post to the thread pool).</summary>
-    private sealed class SyncProgress(Action<TrainingProgress> onReport) : IProgress<TrainingProgress>
-    {
-        public void Report(TrainingProgress value) => onReport(value);
     }
 }

@@ -18,7 +18,15 @@ public static class BenchTimer
             ms[i] = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
         }
         Array.Sort(ms);
-        double median = runs % 2 == 1 ? ms[runs / 2] : (ms[runs / 2 - 1] + ms[runs / 2]) / 2;
-        return new TimingStats(median, ms[0], ms[^1], runs);
+        return new TimingStats(MedianOfSorted(ms), ms[0], ms[^1], runs);
+    }
+
+    /// <summary>The median (mean of the middle two for an even count); NaN when there are no values.</summary>
+    public static double Median(IEnumerable<double> values) => MedianOfSorted(values.Order().ToArray());
+
+    private static double MedianOfSorted(double[] sorted)
+    {
+        int n = sorted.Length;
+        return n == 0 ? double.NaN : n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
     }
 }

@@ -1,4 +1,5 @@
 using LLM4EHR.Models.Llama;
+using LLM4EHR.Models.Lora;
 using LLM4EHR.Runtime;
 using TorchSharp;
 using TorchSharp.Modules;
@@ -8,8 +9,8 @@ using F = TorchSharp.torch.nn.functional;
 namespace LLM4EHR.Benchmarks;
 
 /// <summary>
-/// <c>bench train-step</c>: one training step of the bench model (shared/BENCHMARKS.md): frozen Llama base,
-/// masked-mean pooled linear head, BCE, one AdamW step; the median of several timed steps after warm-ups,
+/// <c>bench train-step</c>: one training step of the bench model (shared/BENCHMARKS.md): frozen Llama base with
+/// LoRA on q_proj/v_proj, masked-mean pooled linear head, BCE, one AdamW step; the median of several timed steps after warm-ups,
 /// with FLOPs counted by the shared convention and divided by this process's f32 matmul rate (mfu).
 /// </summary>
 public static class TrainStepBenchmark
@@ -38,9 +39,9 @@ public static class TrainStepBenchmark
         using var model = LlamaRandomWeights.Create(config, ComputeDevice.Cpu, o.Seed);
         model.GradientCheckpointing = o.GradientCheckpointing;
         model.train();
-        var adapters = AttachAdapters(model);
+        var adapters = AttachAdapters(model, o.Seed);
         using var head = nn.Linear(config.HiddenSize, 1);
-        using var optimizer = optim.AdamW(adapters.Concat(head.parameters()), lr: 1e-4);
+        using var optimizer = optim.AdamW(adapters.Select(a => a.Parameter).Concat(head.parameters()), lr: 1e-4);
 
         using var data = NewDisposeScope();
         var ids = randint(0, config.VocabSize, [o.BatchSize, o.SequenceLength]);
@@ -53,12 +54,8 @@ public static class TrainStepBenchmark
         {
             using var scope = NewDisposeScope();
             optimizer.zero_grad();
-            var embeddings = model.Embed(ids);                                    // [B, T, H]
-            if (adapters.Count == 0)
-                // Without adapters the frozen base would need no backward at all; asking for input gradients
-                // makes backward run through every layer, the same FLOPs as frozen base + LoRA.
-                embeddings = embeddings.detach().requires_grad_(true);
-            var hidden = model.ForwardEmbeddings(embeddings, mask, positions);    // [B, T, H]
+            // The frozen embedding needs no gradient; LoRA in every layer makes backward run through all of them.
+            var hidden = model.ForwardEmbeddings(model.Embed(ids), mask, positions); // [B, T, H]
             var pooled = (hidden * maskF).sum(1) / maskF.sum(1);                  // [B, H]
             var loss = F.binary_cross_entropy_with_logits(head.call(pooled), labels);
             loss.backward();
@@ -74,10 +71,16 @@ public static class TrainStepBenchmark
     }
 
     /// <summary>
-    /// The one place adapters go: LoRA r 8 / alpha 32 on q_proj and v_proj, swapped in through
-    /// <see cref="Models.ILinearHost"/>, returning the adapter parameters for the optimizer. None yet.
+    /// The one place adapters go: the base frozen, then LoRA r 8 / alpha 32 (dropout 0.05) on q_proj and v_proj
+    /// swapped in through <see cref="Models.ILinearHost"/>; returns the adapter parameters for the optimizer.
     /// </summary>
-    private static IReadOnlyList<Parameter> AttachAdapters(LlamaModel model) => [];
+    internal static IReadOnlyList<(string Name, Parameter Parameter)> AttachAdapters(LlamaModel model, long seed)
+    {
+        foreach (var p in model.parameters())
+            p.requires_grad = false;
+        var adapters = LoraInjector.Inject(model, new LoraSettings { R = 8, Alpha = 32, Targets = ["q_proj", "v_proj"], Seed = seed });
+        return adapters.NamedParameters();
+    }
 
     /// <summary>
     /// shared/BENCHMARKS.md: per token and layer, linear forward FLOPs 2·(H·A·D + 2·H·K·D + A·D·H + 3·H·I) count

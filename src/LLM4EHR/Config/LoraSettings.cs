@@ -4,7 +4,8 @@ namespace LLM4EHR.Config;
 
 /// <summary>
 /// LoRA adapters on the named projections (HF module-name suffixes such as <c>q_proj</c>); the update is
-/// scaled by <paramref name="Alpha"/>/<paramref name="R"/>. Disabled: only the head trains.
+/// scaled by <paramref name="Alpha"/>/<paramref name="R"/>. Disabled: only the head trains. Targets default to
+/// q_proj + v_proj (peft's Llama default and the project's), the same default as <see cref="Models.Lora.LoraSettings"/>.
 /// </summary>
 public sealed record LoraSettings(bool Enabled, int R, double Alpha, double Dropout, IReadOnlyList<string> Targets)
 {
@@ -14,7 +15,7 @@ public sealed record LoraSettings(bool Enabled, int R, double Alpha, double Drop
     internal static LoraSettings Read(ConfigSection s)
     {
         var l = new LoraSettings(s.Bool("enabled", true), s.Int("r", 8, min: 1), s.Number("alpha", 16, min: 0, exclusiveMin: true),
-            s.Number("dropout", 0.05, min: 0, max: 0.99), s.TextList("targets", AllLlamaLinears));
+            s.Number("dropout", 0.05, min: 0, max: 0.99), s.TextList("targets", Models.Lora.LoraSettings.DefaultTargets));
         if (l.Enabled && l.Targets.Count == 0)
             throw s.Error("targets", "expected at least one module name (e.g. [q_proj, v_proj]) when LoRA is enabled");
         var unknown = l.Targets.Where(t => !AllLlamaLinears.Contains(t)).ToList();

@@ -27,10 +27,16 @@ public sealed class ExperimentRunner(ExperimentConfig config)
     /// <summary>Bootstrap resamples for the confidence intervals of the final evaluation.</summary>
     public int BootstrapResamples { get; init; } = 1000;
 
+    /// <summary>Where tokenized splits are cached (default: <see cref="DefaultTokenCacheDirectory"/>).</summary>
+    public string TokenCacheDirectory { get; init; } = DefaultTokenCacheDirectory;
+
     /// <summary>Trains into <paramref name="runDir"/> (default: the config's output.run_dir), then evaluates the test split.</summary>
     public ExperimentResult Train(string? runDir = null, bool resume = false, CancellationToken cancellationToken = default)
     {
         runDir = Path.GetFullPath(runDir ?? Config.Output.RunDir);
+        // Checked before anything is written: a refused run must not overwrite the finished run's config.yaml.
+        if (!resume && !Config.Output.Overwrite)
+            RunLayout.RequireFresh(runDir);
         var compute = ClassifierFactory.ResolveCompute(Config.Model);
         var splits = Prepare(compute);
 
@@ -58,12 +64,16 @@ public sealed class ExperimentRunner(ExperimentConfig config)
 
     /// <summary>
     /// Re-evaluates a trained run (its saved config and best checkpoint) on one split, writing
-    /// <c>RUN_DIR/&lt;split&gt;/{predictions.csv,metrics.json}</c>. <paramref name="dataRoot"/> overrides the run's data root.
+    /// <c>RUN_DIR/&lt;split&gt;/{predictions.csv,metrics.json}</c>. <paramref name="dataRoot"/> overrides the run's data root;
+    /// <paramref name="tokenCacheDirectory"/> the token cache (default: <see cref="DefaultTokenCacheDirectory"/>).
     /// </summary>
     public static EvaluationReport Test(string runDir, P2xSplit split, string? dataRoot = null,
-        IProgress<ExperimentStage>? stages = null, int bootstrapResamples = 1000, CancellationToken cancellationToken = default)
+        IProgress<ExperimentStage>? stages = null, int bootstrapResamples = 1000, CancellationToken cancellationToken = default,
+        string? tokenCacheDirectory = null)
     {
         runDir = Path.GetFullPath(runDir);
+        if (!Directory.Exists(runDir))
+            throw new BadInputException($"{runDir}: run folder not found");
         string configPath = RunLayout.Config(runDir);
         if (!File.Exists(configPath))
             throw new BadInputException($"{runDir}: not a run folder (no config.yaml)");
@@ -75,6 +85,7 @@ public sealed class ExperimentRunner(ExperimentConfig config)
         {
             Stages = stages,
             BootstrapResamples = bootstrapResamples,
+            TokenCacheDirectory = tokenCacheDirectory ?? DefaultTokenCacheDirectory,
         };
         return runner.Evaluate(runDir, split, cancellationToken);
     }
@@ -140,7 +151,7 @@ public sealed class ExperimentRunner(ExperimentConfig config)
     }
 
     /// <summary>Where tokenized splits are cached: <c>$LLM4EHR_CACHE</c>, else <c>$XDG_CACHE_HOME/llm4ehr</c> or <c>~/.cache/llm4ehr</c>.</summary>
-    public static string TokenCacheDirectory
+    public static string DefaultTokenCacheDirectory
     {
         get
         {

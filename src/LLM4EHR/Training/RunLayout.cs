@@ -15,6 +15,13 @@ public static class RunLayout
     public static string ResumeState(string runDir) => Path.Combine(Checkpoints(runDir), "last.safetensors");
     public static string SplitOutputs(string runDir, string split) => Path.Combine(runDir, split);
 
+    /// <summary>Throws unless <paramref name="runDir"/> is free for a new run (no training log, no resume checkpoint).</summary>
+    public static void RequireFresh(string runDir)
+    {
+        if (File.Exists(ResumeState(runDir)) || File.Exists(Log(runDir)))
+            throw new BadInputException($"{runDir}: already holds a training run (resume it with --resume, replace it with output.overwrite: true, or choose another output.run_dir)");
+    }
+
     /// <summary>
     /// Removes a previous run's files (config, log, checkpoints, val/test outputs) and nothing else, so a user's own
     /// files in the folder survive.

@@ -82,8 +82,7 @@ public sealed class Trainer
         }
         else
         {
-            if (File.Exists(statePath) || File.Exists(RunLayout.Log(RunDir)))
-                throw new BadInputException($"{RunDir}: already holds a training run (resume it with --resume, replace it with output.overwrite: true, or choose another output.run_dir)");
+            RunLayout.RequireFresh(RunDir);
             manual_seed(Settings.Seed);
         }
 
