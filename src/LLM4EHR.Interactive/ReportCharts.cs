@@ -57,7 +57,7 @@ public static class ReportCharts
         double? auroc = curves.Name == "micro" && report.Task == Data.ClinicalTask.Pheno
             ? report[MetricKeys.AurocMicro]
             : report.PerLabel.FirstOrDefault(l => l.Name == curves.Name)?.Auroc;
-        string name = curves.Name.Length > 40 ? curves.Name[..37] + "..." : curves.Name;
+        string name = curves.Name.Length > 32 ? curves.Name[..31] + "…" : curves.Name;
         return auroc is { } auc ? $"{name} (AUROC {auc:F3})" : name;
     }
 }
