@@ -16,7 +16,8 @@ internal static class Figures
             layout.SetProperty("title", new Dictionary<string, object> { ["text"] = title });
         layout.SetProperty("xaxis", Axis(xTitle, unitSquare));
         layout.SetProperty("yaxis", Axis(yTitle, unitSquare));
-        layout.SetProperty("width", 640);
+        // Many series (e.g. 25 phenotypes + micro) need room for the legend beside the plot.
+        layout.SetProperty("width", traces.Count > 8 ? 980 : 640);
         layout.SetProperty("height", unitSquare ? 520 : 420);
         if (barMode is not null)
             layout.SetProperty("barmode", barMode);

@@ -6,12 +6,13 @@ namespace LLM4EHR.Interactive;
 
 /// <summary>
 /// The one call a notebook makes after referencing the helpers: registers display formatters for DataFrame
-/// (HTML table) and Plotly.NET charts (HTML with plotly.js embedded), in whatever kernel loaded us
+/// (HTML table), Plotly.NET charts (HTML with plotly.js embedded) and the live <see cref="TrainingMonitor"/>, in whatever kernel loaded us
 /// (our headless runner or VS Code Polyglot Notebooks). Returns an object whose display loads plotly.js.
 /// </summary>
 public static class NotebookSetup
 {
     private const string Html = "text/html";
+    private const string PlainText = "text/plain";
     private static int _plotlyJsEmitted;
 
     /// <summary>How many rows a displayed DataFrame shows.</summary>
@@ -23,13 +24,15 @@ public static class NotebookSetup
         Interlocked.Exchange(ref _plotlyJsEmitted, 0);
         Formatter.Register<DataFrame>((frame, writer) => writer.Write(DataFrameHtml.ToHtml(frame, MaxTableRows)), Html);
         Formatter.Register<GenericChart>((chart, writer) => writer.Write(ChartHtml.ToHtml(chart, includePlotlyJs: TakePlotlyJs())), Html);
+        Formatter.Register<TrainingMonitor>((monitor, writer) => writer.Write(monitor.ToHtml()), Html);
+        Formatter.Register<TrainingMonitor>((monitor, writer) => writer.Write(monitor.ToString()), PlainText);
         Formatter.Register<OfflinePlotly>((setup, writer) =>
         {
             if (TakePlotlyJs())
                 writer.Write(PlotlyJs.ScriptTag());
             writer.Write($"<p><small>{System.Net.WebUtility.HtmlEncode(setup.ToString())}</small></p>");
         }, Html);
-        foreach (var type in new[] { typeof(DataFrame), typeof(GenericChart), typeof(OfflinePlotly) })
+        foreach (var type in new[] { typeof(DataFrame), typeof(GenericChart), typeof(OfflinePlotly), typeof(TrainingMonitor) })
             Formatter.SetPreferredMimeTypesFor(type, Html);
         return new OfflinePlotly();
     }

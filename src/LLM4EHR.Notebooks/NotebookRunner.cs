@@ -59,6 +59,8 @@ public sealed class NotebookRunner(Action<string>? log = null)
     private static async Task<(List<CellOutput> Outputs, string? Error)> RunCellAsync(Kernel kernel, string code, string kernelName)
     {
         var outputs = new List<CellOutput>();
+        // The object each display() output showed, so an update of that same object can find it (see below).
+        var displayed = new Dictionary<int, object?>();
         string? error = null;
         var result = await kernel.SendAsync(new SubmitCode(code, kernelName));
         foreach (var e in result.Events)
@@ -75,8 +77,13 @@ public sealed class NotebookRunner(Action<string>? log = null)
                     outputs.Add(CellOutput.Result(ToData(r.FormattedValues)));
                     break;
                 case DisplayedValueUpdated u:
-                    // Replace the earlier output of the same display id (progress bars, updated tables).
+                    // Replace the earlier output of the same display id (progress bars, updated tables). The
+                    // Interactive 1.0 betas give display()'s event one id and the returned DisplayedValue's updates
+                    // another, so an update of the very object an output displayed also replaces that output:
+                    // `var d = display(x); ... d.Update(x);` then records x's final state once.
                     var at = outputs.FindIndex(x => x.ValueId is not null && x.ValueId == u.ValueId);
+                    if (at < 0 && u.Value is not null)
+                        at = displayed.Where(kv => ReferenceEquals(kv.Value, u.Value)).Select(kv => kv.Key).DefaultIfEmpty(-1).Max();
                     if (at >= 0)
                         outputs[at] = CellOutput.Display(ToData(u.FormattedValues), u.ValueId);
                     else
@@ -86,6 +93,7 @@ public sealed class NotebookRunner(Action<string>? log = null)
                     outputs.Add(CellOutput.Error("Error", p.Message));
                     break;
                 case DisplayEvent d:
+                    displayed[outputs.Count] = d.Value;
                     outputs.Add(CellOutput.Display(ToData(d.FormattedValues), d.ValueId));
                     break;
                 case CommandFailed f:

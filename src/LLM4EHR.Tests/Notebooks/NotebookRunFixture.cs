@@ -14,9 +14,11 @@ public sealed class NotebookRunFixture : IDisposable
     public bool HtmlRequested { get; } = SystemTool.Exists(SystemTool.Jupyter);
     public ProcessRun Smoke { get; }
     public ProcessRun Failing { get; }
+    public ProcessRun Updates { get; }
     public string SmokeIpynb => Path.Combine(OutDir, "smoke.ipynb");
     public string SmokeHtml => Path.Combine(OutDir, "smoke.html");
     public string FailingIpynb => Path.Combine(OutDir, "failing.ipynb");
+    public string UpdatesIpynb => Path.Combine(OutDir, "updates.ipynb");
 
     public NotebookRunFixture()
     {
@@ -24,9 +26,10 @@ public sealed class NotebookRunFixture : IDisposable
         if (HtmlRequested)
             smokeArgs.Add("--html");
         // Two independent runner processes: overlap them (the smoke one spends most of its time in dotnet publish).
-        var failing = Task.Run(() => Run(["run", Path.Combine(AssetDir, "failing.dib"), "--out", FailingIpynb]));
+        var quick = Task.Run(() => (Run(["run", Path.Combine(AssetDir, "failing.dib"), "--out", FailingIpynb]),
+            Run(["run", Path.Combine(AssetDir, "updates.dib"), "--out", UpdatesIpynb])));
         Smoke = Run(smokeArgs);
-        Failing = failing.GetAwaiter().GetResult();
+        (Failing, Updates) = quick.GetAwaiter().GetResult();
     }
 
     /// <summary>The runner built beside this test assembly (same configuration and RID folder layout).</summary>

@@ -91,6 +91,23 @@ public sealed class NotebookRunnerTests(NotebookRunFixture run)
     }
 
     [Fact]
+    public void Updated_displays_are_recorded_in_their_final_state_in_place()
+    {
+        Assert.True(run.Updates.ExitCode == 0, $"runner exit {run.Updates.ExitCode}:\n{run.Updates.StdOut}\n{run.Updates.StdErr}");
+        using var doc = JsonDocument.Parse(File.ReadAllText(run.UpdatesIpynb));
+        var cells = doc.RootElement.GetProperty("cells").EnumerateArray().ToList();
+        // Same object updated: one display output, still before the stdout written after display(), showing the last state.
+        var live = cells[1].GetProperty("outputs").EnumerateArray().ToList();
+        Assert.Equal(["display_data", "stream"], live.Select(o => o.GetProperty("output_type").GetString()));
+        var final = live[0].GetProperty("data").EnumerateObject().Select(d => Join(d.Value)).ToList();
+        Assert.NotEmpty(final);
+        Assert.All(final, text => Assert.Contains("done", text));
+        // New values: the original display stays and the updates collapse into one output with the last value.
+        var texts = Outputs(cells[2]).Where(o => o.Mime == "text/plain").Select(o => o.Text).ToList();
+        Assert.Equal(["first", "third"], texts);
+    }
+
+    [Fact]
     public void Missing_notebook_is_a_usage_error_with_exit_2()
     {
         var missing = NotebookRunFixture.Run(["run", "no/such/notebook.dib", "--out", Path.Combine(run.OutDir, "x.ipynb")]);

@@ -1,0 +1,73 @@
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using LLM4EHR.Tests.Support;
+
+namespace LLM4EHR.Tests.Notebooks;
+
+/// <summary>
+/// The committed notebooks (notebooks/*.dib) follow the house pattern: plain .dib files (a format without outputs),
+/// only C# and Markdown cells, and the opening markdown → publish → #r cells, so each works in VS Code and headless.
+/// </summary>
+public sealed class NotebookFilesTests
+{
+    private static readonly string Folder = Path.Combine(RepoRoot.Path, "notebooks");
+
+    private static List<string> Names() =>
+        Directory.GetFiles(Folder, "*.dib").Select(p => Path.GetFileName(p)).Order(StringComparer.Ordinal).ToList();
+
+    public static TheoryData<string> Notebooks() => new(Names());
+
+    private sealed record Cell(string Kernel, string Text);
+
+    // A .dib is "#!meta" + JSON, then cells each introduced by a "#!<kernel>" line.
+    private static List<Cell> Parse(string text)
+    {
+        var cells = new List<Cell>();
+        foreach (Match m in Regex.Matches(text.ReplaceLineEndings("\n"), @"^#!(\w+)\n(.*?)(?=^#!\w+\n|\z)", RegexOptions.Multiline | RegexOptions.Singleline))
+            cells.Add(new Cell(m.Groups[1].Value, m.Groups[2].Value.Trim()));
+        return cells;
+    }
+
+    [Fact]
+    public void The_four_notebooks_are_committed_as_dib_and_no_executed_notebook_sits_beside_them()
+    {
+        Assert.Equal(["01-explore-data.dib", "02-train-ihm.dib", "03-train-pheno.dib", "04-evaluate.dib"], Names());
+        Assert.Empty(Directory.GetFiles(Folder, "*.ipynb", SearchOption.AllDirectories));
+    }
+
+    [Theory]
+    [MemberData(nameof(Notebooks))]
+    public void Notebook_opens_with_markdown_then_publish_then_references(string name)
+    {
+        var cells = Parse(File.ReadAllText(Path.Combine(Folder, name)));
+        Assert.Equal("meta", cells[0].Kernel);
+        using (var meta = JsonDocument.Parse(cells[0].Text))
+            Assert.Equal("csharp", meta.RootElement.GetProperty("kernelInfo").GetProperty("defaultKernelName").GetString());
+        // Only kernels VS Code Polyglot Notebooks and our runner both know.
+        Assert.All(cells.Skip(1), c => Assert.Contains(c.Kernel, new[] { "markdown", "csharp" }));
+        Assert.All(cells.Skip(1), c => Assert.NotEmpty(c.Text));
+
+        Assert.Equal("markdown", cells[1].Kernel);
+        Assert.StartsWith("# ", cells[1].Text);
+        Assert.Contains("**Needs:**", cells[1].Text);
+
+        Assert.Equal("csharp", cells[2].Kernel);
+        Assert.Contains("\"publish\"", cells[2].Text);
+        Assert.Contains("Path.Combine(repo!.FullName, \"artifacts\", \"notebook-lib\")", cells[2].Text);
+
+        Assert.Equal("csharp", cells[3].Kernel);
+        var references = Regex.Matches(cells[3].Text, "^#r \"([^\"]+)\"", RegexOptions.Multiline).Select(m => m.Groups[1].Value).ToList();
+        Assert.Equal(["../artifacts/notebook-lib/LLM4EHR.dll", "../artifacts/notebook-lib/LLM4EHR.Interactive.dll"], references);
+        // Relative to the notebook, the references land in the folder the publish cell writes.
+        Assert.All(references, r => Assert.Equal(Path.Combine(RepoRoot.Path, "artifacts", "notebook-lib"), Path.GetDirectoryName(Path.GetFullPath(Path.Combine(Folder, r)))));
+        Assert.Contains("LLM4EHR.Interactive.NotebookSetup.Register()", cells[3].Text);
+        Assert.DoesNotContain(cells.Skip(4), c => c.Text.Contains("#r \"", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Every_notebook_publishes_with_the_same_cell()
+    {
+        var publishCells = Names().Select(name => Parse(File.ReadAllText(Path.Combine(Folder, name)))[2].Text).Distinct();
+        Assert.Single(publishCells);
+    }
+}
