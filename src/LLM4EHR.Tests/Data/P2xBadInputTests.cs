@@ -127,6 +127,16 @@ public sealed class P2xBadInputTests
             FailsWith(f => f["reg_ts"] = w => w.NumpyArray([2], "O8", new byte[16])));
 
     [Fact]
+    public void Large_bytes_payload_where_a_str_is_expected_is_still_called_bytes() =>
+        // 300 bytes: lifted out of the stream Razorvine parses (LiftedPickleWriter.MinLiftBytes), not a byte[].
+        Assert.Equal($"{File}: record 0: name: expected str, got bytes", FailsWith(f => f["name"] = w => w.Bytes(new byte[300])));
+
+    [Fact]
+    public void Large_array_payload_of_the_wrong_size_is_rejected() =>
+        Assert.Equal($"{Where}: reg_ts: NumPy array claims shape [48,34] of <f8 but holds 4096 bytes",
+            FailsWith(f => f["reg_ts"] = w => w.NumpyArray([48, 34], "f8", new byte[4096])));
+
+    [Fact]
     public void Claimed_shape_larger_than_data_fails_without_allocating()
     {
         // 2^31-1 × 2^31-1 float64 would be 32 EiB: the check must compare before any allocation.

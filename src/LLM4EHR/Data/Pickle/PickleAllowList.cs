@@ -53,6 +53,8 @@ internal static class PickleAllowList
                 int dot = key.LastIndexOf('.');
                 Unpickler.registerConstructor(key[..dot], key[(dot + 1)..], ctor);
             }
+            // Our own rewritten streams name it; input files may not (it is not in Globals).
+            Unpickler.registerConstructor(LiftedBytesConstructor.Module, LiftedBytesConstructor.Name, new LiftedBytesConstructor());
             return true;
         }
     }

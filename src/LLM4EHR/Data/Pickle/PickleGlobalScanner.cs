@@ -19,8 +19,9 @@ internal static class PickleGlobalScanner
 {
     private const int MaxNameBytes = 512;
 
-    /// <summary>Throws <see cref="BadInputException"/> (message without file prefix) if the stream is refused.</summary>
-    public static void Check(ReadOnlySpan<byte> data)
+    /// <summary>Throws <see cref="BadInputException"/> (message without file prefix) if the stream is refused.
+    /// With <paramref name="lift"/>, also hands it every large bytes payload to replace (same single pass).</summary>
+    public static void Check(ReadOnlySpan<byte> data, LiftedPickleWriter? lift = null)
     {
         if (data.Length == 0)
             throw new BadInputException("empty file");
@@ -43,6 +44,7 @@ internal static class PickleGlobalScanner
             switch (op)
             {
                 case (byte)'.': // STOP
+                    lift?.Finish(at);
                     return;
                 case 0x80: Skip(data, ref pos, 1); keepsStack = true; break;                 // PROTO
                 case 0x95: Skip(data, ref pos, 8); keepsStack = true; break;                 // FRAME
@@ -52,10 +54,10 @@ internal static class PickleGlobalScanner
                 case (byte)'G': Skip(data, ref pos, 8); break;                               // BINFLOAT
                 case 0x8a: Skip(data, ref pos, Length(data, ref pos, 1)); break;              // LONG1
                 case 0x8b: Skip(data, ref pos, Length(data, ref pos, 4)); break;              // LONG4
-                case (byte)'B': Skip(data, ref pos, Length(data, ref pos, 4)); break;         // BINBYTES
+                case (byte)'B': Payload(data, ref pos, at, Length(data, ref pos, 4), lift); break; // BINBYTES
                 case (byte)'C': Skip(data, ref pos, Length(data, ref pos, 1)); break;         // SHORT_BINBYTES
-                case 0x8e: Skip(data, ref pos, Length(data, ref pos, 8)); break;              // BINBYTES8
-                case 0x96: Skip(data, ref pos, Length(data, ref pos, 8)); break;              // BYTEARRAY8
+                case 0x8e: Payload(data, ref pos, at, Length(data, ref pos, 8), lift); break; // BINBYTES8
+                case 0x96: Payload(data, ref pos, at, Length(data, ref pos, 8), lift); break; // BYTEARRAY8
                 case (byte)'X': pushed = Text(data, ref pos, Length(data, ref pos, 4), utf8: true); break;   // BINUNICODE
                 case 0x8c: pushed = Text(data, ref pos, Length(data, ref pos, 1), utf8: true); break;        // SHORT_BINUNICODE
                 case 0x8d: pushed = Text(data, ref pos, Length(data, ref pos, 8), utf8: true); break;        // BINUNICODE8
@@ -127,6 +129,15 @@ internal static class PickleGlobalScanner
         if (value < 0)
             throw new BadInputException($"not a valid pickle (negative length at offset {pos - bytes})");
         return value;
+    }
+
+    /// <summary>Skips a bytes payload; a large one is lifted (Razorvine will see a reference instead of a copy).</summary>
+    private static void Payload(ReadOnlySpan<byte> data, ref int pos, int opcodeAt, long count, LiftedPickleWriter? lift)
+    {
+        int payloadAt = pos;
+        Skip(data, ref pos, count);
+        if (lift is not null && count >= LiftedPickleWriter.MinLiftBytes)
+            lift.Lift(opcodeAt, payloadAt, (int)count);
     }
 
     private static void Skip(ReadOnlySpan<byte> data, ref int pos, long count)

@@ -13,7 +13,7 @@ internal static class PickleTypeName
         bool => "bool",
         int or long or BigInteger => "int",
         double => "float",
-        byte[] => "bytes",
+        byte[] or PickleBytes => "bytes",
         object[] => "tuple",
         ArrayList => "list",
         Hashtable => "dict",
