@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Collections;
 using LLM4EHR.Data.Pickle;
 
@@ -34,16 +35,35 @@ public static class P2xDataset
         P2xSplit? split = null)
     {
         RequireFile(path);
-        var length = new FileInfo(path).Length;
+        using var handle = File.OpenHandle(path);
+        long length = RandomAccess.GetLength(handle);
         if (length > Array.MaxLength)
             throw new BadInputException($"{Path.GetFileName(path)}: file too large ({length} bytes; at most {Array.MaxLength})");
-        return Parse(File.ReadAllBytes(path), Path.GetFileName(path), task, progress, split);
+        // A pooled buffer: a fresh 100 MB array per load costs page faults and a LOH collection later. Nothing
+        // loaded refers to it (array data is copied into the records), so it goes back to the pool at the end.
+        byte[] buffer = ArrayPool<byte>.Shared.Rent((int)length);
+        try
+        {
+            int read = 0;
+            for (int n; read < length && (n = RandomAccess.Read(handle, buffer.AsSpan(read, (int)length - read), read)) > 0;)
+                read += n;
+            return ParseCore(buffer.AsMemory(0, read), Path.GetFileName(path), task, progress, split);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
     }
 
     /// <summary>Parses pickle bytes already in memory; <paramref name="fileName"/> prefixes every error.</summary>
     public static IReadOnlyList<IcuStay> Parse(byte[] data, string fileName, ClinicalTask task,
-        IProgress<P2xLoadProgress>? progress = null, P2xSplit? split = null)
+        IProgress<P2xLoadProgress>? progress = null, P2xSplit? split = null) =>
+        ParseCore(data, fileName, task, progress, split);
+
+    private static IcuStay[] ParseCore(ReadOnlyMemory<byte> data, string fileName, ClinicalTask task,
+        IProgress<P2xLoadProgress>? progress, P2xSplit? split)
     {
+        using var burst = AllocationBurst.Begin(data.Length);
         object? root;
         try
         {

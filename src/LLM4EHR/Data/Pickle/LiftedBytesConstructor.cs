@@ -17,10 +17,10 @@ internal sealed class LiftedBytesConstructor : IObjectConstructor
     public const string Name = "bytes";
 
     [ThreadStatic]
-    private static byte[]? t_source;
+    private static ReadOnlyMemory<byte>? t_source;
 
     /// <summary>Makes <paramref name="source"/> the buffer lifted offsets refer to on this thread until disposed.</summary>
-    public static Scope Use(byte[] source)
+    public static Scope Use(ReadOnlyMemory<byte> source)
     {
         var previous = t_source;
         t_source = source;
@@ -32,10 +32,10 @@ internal sealed class LiftedBytesConstructor : IObjectConstructor
         var source = t_source ?? throw new BadInputException("lifted bytes outside of an unpickle");
         if (args is not [int offset, int length] || offset < 0 || length < 0 || length > source.Length - offset)
             throw new BadInputException("malformed lifted bytes reference");
-        return new PickleBytes(source.AsMemory(offset, length));
+        return new PickleBytes(source.Slice(offset, length));
     }
 
-    public readonly struct Scope(byte[]? previous) : IDisposable
+    public readonly struct Scope(ReadOnlyMemory<byte>? previous) : IDisposable
     {
         public void Dispose() => t_source = previous;
     }

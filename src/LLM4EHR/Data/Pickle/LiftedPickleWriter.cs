@@ -14,7 +14,7 @@ namespace LLM4EHR.Data.Pickle;
 /// <see cref="CallBytes"/> bytes), so it lives in one buffer rented from the shared pool; bytes after the STOP
 /// opcode are stale and never read.
 /// </remarks>
-internal sealed class LiftedPickleWriter(byte[] input) : IDisposable
+internal sealed class LiftedPickleWriter(ReadOnlyMemory<byte> input) : IDisposable
 {
     /// <summary>Smaller payloads (dtype codes, scalars) are left as bytes objects.</summary>
     public const int MinLiftBytes = 256;
@@ -66,7 +66,7 @@ internal sealed class LiftedPickleWriter(byte[] input) : IDisposable
     private void CopyUpTo(int end)
     {
         int count = end - _copiedUpTo;
-        input.AsSpan(_copiedUpTo, count).CopyTo(Output.AsSpan(_written));
+        input.Span.Slice(_copiedUpTo, count).CopyTo(Output.AsSpan(_written));
         _written += count;
         _copiedUpTo = end;
     }

@@ -10,12 +10,12 @@ namespace LLM4EHR.Data.Pickle;
 /// </summary>
 internal static class SafeUnpickler
 {
-    public static object? Load(byte[] data)
+    public static object? Load(ReadOnlyMemory<byte> data)
     {
         // One pass checks every global and lifts the NumPy payloads out; Razorvine parses the (much smaller)
         // rewritten stream, and lifted payloads come back as views of `data`, which the caller keeps alive.
         using var lifted = new LiftedPickleWriter(data);
-        PickleGlobalScanner.Check(data, lifted);
+        PickleGlobalScanner.Check(data.Span, lifted);
         PickleAllowList.EnsureRegistered();
         using var source = LiftedBytesConstructor.Use(data);
         using var unpickler = new Unpickler();
