@@ -127,6 +127,36 @@ public sealed class P2xBadInputTests
             FailsWith(f => f["reg_ts"] = w => w.NumpyArray([2], "O8", new byte[16])));
 
     [Fact]
+    public void Among_many_bad_records_the_lowest_index_is_reported()
+    {
+        // 700 records are converted in parallel chunks of 256: the error must still be the one a sequential
+        // read meets first (record 300, not 650), on every run.
+        var good = RecordPickle.ValidIhm();
+        var bad = RecordPickle.ValidIhm();
+        bad["label"] = w => w.Int(2);
+        using var memory = new MemoryStream();
+        var writer = new LLM4EHR.Data.Pickle.PickleWriter(memory);
+        writer.Protocol();
+        writer.EmptyList();
+        writer.Mark();
+        for (int i = 0; i < 700; i++)
+        {
+            writer.EmptyDict();
+            writer.Mark();
+            foreach (var (key, write) in i is 300 or 650 ? bad : good)
+            {
+                writer.Str(key);
+                write(writer);
+            }
+            writer.SetItems();
+        }
+        writer.Appends();
+        writer.Stop();
+        for (int run = 0; run < 5; run++)
+            Assert.Equal($"{File}: record 300 ({RecordPickle.Name}): label: item 0: expected 0 or 1, got 2", Fails(memory.ToArray()));
+    }
+
+    [Fact]
     public void Large_bytes_payload_where_a_str_is_expected_is_still_called_bytes() =>
         // 300 bytes: lifted out of the stream Razorvine parses (LiftedPickleWriter.MinLiftBytes), not a byte[].
         Assert.Equal($"{File}: record 0: name: expected str, got bytes", FailsWith(f => f["name"] = w => w.Bytes(new byte[300])));
