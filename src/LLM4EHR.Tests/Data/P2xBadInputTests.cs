@@ -38,6 +38,17 @@ public sealed class P2xBadInputTests
     }
 
     [Fact]
+    public void Long_notes_are_decoded_from_the_file_as_utf8()
+    {
+        // A long note with multi-byte UTF-8 survives the rewritten stream Razorvine parses (only bytes are lifted).
+        string longNote = string.Concat(Enumerable.Repeat("Pt stable, SpO₂ 97 % — café ", 20));
+        var fields = RecordPickle.ValidIhm();
+        fields["text_data"] = w => { w.EmptyList(); w.Mark(); w.Str(longNote); w.Str("short"); w.Appends(); };
+        var stay = Assert.Single(P2xDataset.Parse(RecordPickle.Build(fields), File, ClinicalTask.Ihm));
+        Assert.Equal([longNote, "short"], stay.Notes.Select(n => n.Text));
+    }
+
+    [Fact]
     public void Empty_file() => Assert.Equal($"{File}: empty file", Fails([]));
 
     [Fact]
