@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Collections;
 using System.Runtime.ExceptionServices;
 using LLM4EHR.Data.Pickle;
@@ -36,24 +35,16 @@ public static class P2xDataset
         P2xSplit? split = null)
     {
         RequireFile(path);
-        using var handle = File.OpenHandle(path);
-        long length = RandomAccess.GetLength(handle);
+        using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1);
+        long length = file.Length;
         if (length > Array.MaxLength)
             throw new BadInputException($"{Path.GetFileName(path)}: file too large ({length} bytes; at most {Array.MaxLength})");
-        // A pooled buffer: a fresh 100 MB array per load costs page faults and a LOH collection later. Nothing
-        // loaded refers to it (array data is copied into the records), so it goes back to the pool at the end.
-        byte[] buffer = ArrayPool<byte>.Shared.Rent((int)length);
-        try
-        {
-            int read = 0;
-            for (int n; read < length && (n = RandomAccess.Read(handle, buffer.AsSpan(read, (int)length - read), read)) > 0;)
-                read += n;
-            return ParseCore(buffer.AsMemory(0, read), Path.GetFileName(path), task, progress, split);
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(buffer);
-        }
+        if (length == 0)
+            return ParseCore(ReadOnlyMemory<byte>.Empty, Path.GetFileName(path), task, progress, split);
+        // Mapped, not read: no copy of the whole file. Nothing loaded refers to it (array data is copied into
+        // the records), so it is unmapped at the end.
+        using var mapped = MappedFileMemory.Open(file, (int)length);
+        return ParseCore(mapped.Memory, Path.GetFileName(path), task, progress, split);
     }
 
     /// <summary>Parses pickle bytes already in memory; <paramref name="fileName"/> prefixes every error.</summary>
