@@ -17,7 +17,7 @@ internal sealed class P2xRecordReader(string fileName, ClinicalTask task)
         string where = $"{fileName}: record {index}";
         if (value is not Hashtable dict)
             throw new BadInputException($"{where}: expected a dict, got {PickleTypeName.Of(value)}");
-        if (dict[P2xSchema.NameKey] is string n)
+        if (PickleText.AsString(dict[P2xSchema.NameKey]) is { } n)
             where += $" ({n})";
         foreach (var key in P2xSchema.RequiredKeys)
             if (!dict.ContainsKey(key))
@@ -25,7 +25,7 @@ internal sealed class P2xRecordReader(string fileName, ClinicalTask task)
         var field = new FieldContext(where);
         try
         {
-            string name = dict[P2xSchema.NameKey] as string
+            string name = PickleText.AsString(dict[P2xSchema.NameKey])
                 ?? throw field.Error(P2xSchema.NameKey, $"expected str, got {PickleTypeName.Of(dict[P2xSchema.NameKey])}");
             int hours = task.HorizonHours();
             var reg = Matrix(dict[P2xSchema.RegularSeriesKey], field.Of(P2xSchema.RegularSeriesKey), hours, P2xSchema.RegularColumns);
@@ -83,7 +83,7 @@ internal sealed class P2xRecordReader(string fileName, ClinicalTask task)
         var notes = ImmutableArray.CreateBuilder<ClinicalNote>(textList.Count);
         for (int i = 0; i < textList.Count; i++)
         {
-            if (textList[i] is not string text)
+            if (PickleText.AsString(textList[i]) is not { } text)
                 throw fText.Error($"item {i}: expected str, got {PickleTypeName.Of(textList[i])}");
             notes.Add(new ClinicalNote(hours[i], text));
         }

@@ -3,18 +3,20 @@ using Razorvine.Pickle;
 namespace LLM4EHR.Data.Pickle;
 
 /// <summary>
-/// The private global <see cref="PickleGlobalScanner"/> writes in place of each large bytes payload:
-/// <c>llm4ehr_lifted.bytes(offset, length)</c> → a <see cref="PickleBytes"/> view of the original buffer.
+/// The private globals <see cref="PickleGlobalScanner"/> writes in place of each large payload:
+/// <c>llm4ehr_lifted.bytes(offset, length)</c> → a <see cref="PickleBytes"/> view of the original buffer, and
+/// <c>llm4ehr_lifted.str(offset, length)</c> → a <see cref="PickleText"/> (UTF-8, decoded by the record reader).
 /// </summary>
 /// <remarks>
 /// It is registered with Razorvine but is NOT on the input allow-list, so a file that names it is refused by the
 /// scanner; only our own rewritten stream reaches it, and the bounds are checked anyway. The buffer is per thread
 /// because Razorvine's constructor table is process-wide and an unpickle runs on one thread.
 /// </remarks>
-internal sealed class LiftedBytesConstructor : IObjectConstructor
+internal sealed class LiftedBytesConstructor(bool text) : IObjectConstructor
 {
     public const string Module = "llm4ehr_lifted";
-    public const string Name = "bytes";
+    public const string BytesName = "bytes";
+    public const string StrName = "str";
 
     [ThreadStatic]
     private static ReadOnlyMemory<byte>? t_source;
@@ -32,7 +34,8 @@ internal sealed class LiftedBytesConstructor : IObjectConstructor
         var source = t_source ?? throw new BadInputException("lifted bytes outside of an unpickle");
         if (args is not [int offset, int length] || offset < 0 || length < 0 || length > source.Length - offset)
             throw new BadInputException("malformed lifted bytes reference");
-        return new PickleBytes(source.Slice(offset, length));
+        var slice = source.Slice(offset, length);
+        return text ? new PickleText(slice) : new PickleBytes(slice);
     }
 
     public readonly struct Scope(ReadOnlyMemory<byte>? previous) : IDisposable

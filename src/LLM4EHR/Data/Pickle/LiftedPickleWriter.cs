@@ -11,18 +11,18 @@ namespace LLM4EHR.Data.Pickle;
 /// </summary>
 /// <remarks>
 /// The output is never longer than the input (a payload of at least <see cref="MinLiftBytes"/> is replaced by
-/// <see cref="CallBytes"/> bytes), so it lives in one buffer rented from the shared pool; bytes after the STOP
+/// at most <see cref="CallBytes"/> bytes), so it lives in one buffer rented from the shared pool; bytes after the STOP
 /// opcode are stale and never read.
 /// </remarks>
 internal sealed class LiftedPickleWriter(ReadOnlyMemory<byte> input) : IDisposable
 {
-    /// <summary>Smaller payloads (dtype codes, scalars) are left as bytes objects.</summary>
+    /// <summary>Smaller payloads (dtype codes, scalars, dict keys, names) are left in the stream.</summary>
     public const int MinLiftBytes = 256;
 
-    // GLOBAL 'llm4ehr_lifted\nbytes\n', BININT offset, BININT length, TUPLE2, REDUCE.
-    private static readonly byte[] Global = System.Text.Encoding.ASCII.GetBytes(
-        $"c{LiftedBytesConstructor.Module}\n{LiftedBytesConstructor.Name}\n");
-    private static readonly int CallBytes = Global.Length + 5 + 5 + 2;
+    // GLOBAL 'llm4ehr_lifted\nbytes\n' (or str), BININT offset, BININT length, TUPLE2, REDUCE.
+    private static readonly byte[] BytesGlobal = Global(LiftedBytesConstructor.BytesName);
+    private static readonly byte[] StrGlobal = Global(LiftedBytesConstructor.StrName);
+    private static readonly int CallBytes = Math.Max(BytesGlobal.Length, StrGlobal.Length) + 5 + 5 + 2;
 
     private byte[]? _output = ArrayPool<byte>.Shared.Rent(input.Length);
     private int _written;
@@ -32,20 +32,22 @@ internal sealed class LiftedPickleWriter(ReadOnlyMemory<byte> input) : IDisposab
     /// <summary>Number of payloads replaced so far.</summary>
     public int Lifted => _lifted;
 
-    /// <summary>Replaces the opcode at <paramref name="opcodeAt"/> whose payload spans [payloadAt, payloadAt+length).</summary>
-    public void Lift(int opcodeAt, int payloadAt, int length)
+    /// <summary>Replaces the opcode at <paramref name="opcodeAt"/> whose payload spans [payloadAt, payloadAt+length)
+    /// with a call that yields <see cref="PickleBytes"/>, or <see cref="PickleText"/> for a UTF-8 <paramref name="text"/>.</summary>
+    public void Lift(int opcodeAt, int payloadAt, int length, bool text)
     {
         CopyUpTo(opcodeAt);
         var output = Output;
-        Global.CopyTo(output, _written);
-        int o = _written + Global.Length;
+        var global = text ? StrGlobal : BytesGlobal;
+        global.CopyTo(output, _written);
+        int o = _written + global.Length;
         output[o] = (byte)'J';
         BinaryPrimitives.WriteInt32LittleEndian(output.AsSpan(o + 1), payloadAt);
         output[o + 5] = (byte)'J';
         BinaryPrimitives.WriteInt32LittleEndian(output.AsSpan(o + 6), length);
         output[o + 10] = 0x86; // TUPLE2
         output[o + 11] = (byte)'R'; // REDUCE
-        _written += CallBytes;
+        _written = o + 12;
         _copiedUpTo = payloadAt + length;
         _lifted++;
     }
@@ -62,6 +64,9 @@ internal sealed class LiftedPickleWriter(ReadOnlyMemory<byte> input) : IDisposab
             ArrayPool<byte>.Shared.Return(output);
         _output = null;
     }
+
+    private static byte[] Global(string name) =>
+        System.Text.Encoding.ASCII.GetBytes($"c{LiftedBytesConstructor.Module}\n{name}\n");
 
     private void CopyUpTo(int end)
     {

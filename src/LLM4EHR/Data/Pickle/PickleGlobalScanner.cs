@@ -58,9 +58,9 @@ internal static class PickleGlobalScanner
                 case (byte)'C': Skip(data, ref pos, Length(data, ref pos, 1)); break;         // SHORT_BINBYTES
                 case 0x8e: Payload(data, ref pos, at, Length(data, ref pos, 8), lift); break; // BINBYTES8
                 case 0x96: Payload(data, ref pos, at, Length(data, ref pos, 8), lift); break; // BYTEARRAY8
-                case (byte)'X': pushed = Text(data, ref pos, Length(data, ref pos, 4), utf8: true); break;   // BINUNICODE
+                case (byte)'X': pushed = Unicode(data, ref pos, at, Length(data, ref pos, 4), lift); break;  // BINUNICODE
                 case 0x8c: pushed = Text(data, ref pos, Length(data, ref pos, 1), utf8: true); break;        // SHORT_BINUNICODE
-                case 0x8d: pushed = Text(data, ref pos, Length(data, ref pos, 8), utf8: true); break;        // BINUNICODE8
+                case 0x8d: pushed = Unicode(data, ref pos, at, Length(data, ref pos, 8), lift); break;       // BINUNICODE8
                 case (byte)'T': pushed = Text(data, ref pos, Length(data, ref pos, 4), utf8: false); break;  // BINSTRING
                 case (byte)'U': pushed = Text(data, ref pos, Length(data, ref pos, 1), utf8: false); break;  // SHORT_BINSTRING
                 case (byte)'I' or (byte)'L' or (byte)'F' or (byte)'S' or (byte)'V': Line(data, ref pos); break;
@@ -137,7 +137,17 @@ internal static class PickleGlobalScanner
         int payloadAt = pos;
         Skip(data, ref pos, count);
         if (lift is not null && count >= LiftedPickleWriter.MinLiftBytes)
-            lift.Lift(opcodeAt, payloadAt, (int)count);
+            lift.Lift(opcodeAt, payloadAt, (int)count, text: false);
+    }
+
+    /// <summary>Reads a UTF-8 str; a long one (a note) is lifted too, to be decoded by the record reader.</summary>
+    private static string Unicode(ReadOnlySpan<byte> data, ref int pos, int opcodeAt, long count, LiftedPickleWriter? lift)
+    {
+        int payloadAt = pos;
+        string text = Text(data, ref pos, count, utf8: true);
+        if (lift is not null && count >= LiftedPickleWriter.MinLiftBytes)
+            lift.Lift(opcodeAt, payloadAt, (int)count, text: true);
+        return text;
     }
 
     private static void Skip(ReadOnlySpan<byte> data, ref int pos, long count)

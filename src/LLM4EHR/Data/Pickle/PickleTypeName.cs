@@ -9,7 +9,7 @@ internal static class PickleTypeName
     public static string Of(object? value) => value switch
     {
         null => "None",
-        string => "str",
+        string or PickleText => "str",
         bool => "bool",
         int or long or BigInteger => "int",
         double => "float",
