@@ -62,6 +62,8 @@ internal sealed class P2xRecordReader(string fileName, ClinicalTask task)
         {
             case NumpyArray { Rank: 1 } array:
                 return Doubles(array, f);
+            case double[] floats: // a float list the unpickler lifted (FloatListRun): ours alone, no copy needed
+                return floats;
             case ArrayList list:
                 var values = new double[list.Count];
                 for (int i = 0; i < values.Length; i++)
@@ -75,6 +77,8 @@ internal sealed class P2xRecordReader(string fileName, ClinicalTask task)
     private static ImmutableArray<ClinicalNote> Notes(object? texts, object? times, FieldContext field)
     {
         var fText = field.Of(P2xSchema.NoteTextsKey);
+        if (texts is double[] { Length: > 0 })
+            throw fText.Error("item 0: expected str, got float");
         if (texts is not ArrayList textList)
             throw fText.Error($"expected a list of str, got {PickleTypeName.Of(texts)}");
         var hours = Vector(times, field.Of(P2xSchema.NoteTimesKey));
@@ -124,6 +128,8 @@ internal sealed class P2xRecordReader(string fileName, ClinicalTask task)
         {
             case NumpyArray array:
                 return [.. Doubles(array, f)];
+            case double[] floats:
+                return [.. floats];
             case ArrayList list:
                 var values = new List<double>(list.Count);
                 foreach (var item in list)

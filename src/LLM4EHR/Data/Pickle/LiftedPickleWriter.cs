@@ -22,7 +22,20 @@ internal sealed class LiftedPickleWriter(ReadOnlyMemory<byte> input) : IDisposab
     // GLOBAL 'llm4ehr_lifted\nbytes\n' (or str), BININT offset, BININT length, TUPLE2, REDUCE.
     private static readonly byte[] BytesGlobal = Global(LiftedBytesConstructor.BytesName);
     private static readonly byte[] StrGlobal = Global(LiftedBytesConstructor.StrName);
+    private static readonly byte[] FloatsGlobal = Global(LiftedBytesConstructor.FloatsName);
     private static readonly int CallBytes = Math.Max(BytesGlobal.Length, StrGlobal.Length) + 5 + 5 + 2;
+
+    /// <summary>Replaces a float list (EMPTY_LIST at <paramref name="opcodeAt"/>) with a call yielding a double[]; its
+    /// memo opcode is kept, after the call, so it memoizes the same slot.</summary>
+    public void LiftFloats(int opcodeAt, FloatListRun run)
+    {
+        CopyUpTo(opcodeAt);
+        _written = Call(FloatsGlobal, run.Start, run.End - run.Start);
+        input.Span[run.MemoAt..run.Start].CopyTo(Output.AsSpan(_written));
+        _written += run.Start - run.MemoAt;
+        _copiedUpTo = run.End;
+        _lifted++;
+    }
 
     private byte[]? _output = ArrayPool<byte>.Shared.Rent(input.Length);
     private int _written;
@@ -37,19 +50,24 @@ internal sealed class LiftedPickleWriter(ReadOnlyMemory<byte> input) : IDisposab
     public void Lift(int opcodeAt, int payloadAt, int length, bool text)
     {
         CopyUpTo(opcodeAt);
+        _written = Call(text ? StrGlobal : BytesGlobal, payloadAt, length);
+        _copiedUpTo = payloadAt + length;
+        _lifted++;
+    }
+
+    /// <summary>Writes global(offset, length) at the output end; returns the new end.</summary>
+    private int Call(byte[] global, int offset, int length)
+    {
         var output = Output;
-        var global = text ? StrGlobal : BytesGlobal;
         global.CopyTo(output, _written);
         int o = _written + global.Length;
         output[o] = (byte)'J';
-        BinaryPrimitives.WriteInt32LittleEndian(output.AsSpan(o + 1), payloadAt);
+        BinaryPrimitives.WriteInt32LittleEndian(output.AsSpan(o + 1), offset);
         output[o + 5] = (byte)'J';
         BinaryPrimitives.WriteInt32LittleEndian(output.AsSpan(o + 6), length);
         output[o + 10] = 0x86; // TUPLE2
         output[o + 11] = (byte)'R'; // REDUCE
-        _written = o + 12;
-        _copiedUpTo = payloadAt + length;
-        _lifted++;
+        return o + 12;
     }
 
     /// <summary>Copies the rest of the input up to and including the STOP opcode at <paramref name="stopAt"/>.</summary>

@@ -54,8 +54,9 @@ internal static class PickleAllowList
                 Unpickler.registerConstructor(key[..dot], key[(dot + 1)..], ctor);
             }
             // Our own rewritten streams name it; input files may not (it is not in Globals).
-            Unpickler.registerConstructor(LiftedBytesConstructor.Module, LiftedBytesConstructor.BytesName, new LiftedBytesConstructor(text: false));
-            Unpickler.registerConstructor(LiftedBytesConstructor.Module, LiftedBytesConstructor.StrName, new LiftedBytesConstructor(text: true));
+            Unpickler.registerConstructor(LiftedBytesConstructor.Module, LiftedBytesConstructor.BytesName, new LiftedBytesConstructor(LiftedBytesConstructor.Kind.Bytes));
+            Unpickler.registerConstructor(LiftedBytesConstructor.Module, LiftedBytesConstructor.StrName, new LiftedBytesConstructor(LiftedBytesConstructor.Kind.Text));
+            Unpickler.registerConstructor(LiftedBytesConstructor.Module, LiftedBytesConstructor.FloatsName, new LiftedBytesConstructor(LiftedBytesConstructor.Kind.Floats));
             return true;
         }
     }

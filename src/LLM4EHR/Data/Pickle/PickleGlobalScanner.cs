@@ -85,6 +85,18 @@ internal static class PickleGlobalScanner
                     throw new BadInputException($"unsupported pickle opcode: extension code at offset {at}");
                 case 0x97:
                     throw new BadInputException($"unsupported pickle opcode: out-of-band buffer at offset {at}");
+                case (byte)']' when lift is not null && FloatListRun.TryMatch(data, pos, out var run): // EMPTY_LIST of floats
+                    lift.LiftFloats(at, run);
+                    known.Clear(); // the memo opcode (if any) now memoizes the lifted list: not a string
+                    if (run.MemoAt < run.Start)
+                        Put(memo, data[run.MemoAt] switch
+                        {
+                            0x94 => memo.Count,
+                            (byte)'q' => data[run.MemoAt + 1],
+                            _ => BinaryPrimitives.ReadUInt32LittleEndian(data.Slice(run.MemoAt + 1, 4)),
+                        }, known);
+                    pos = run.End;
+                    break;
                 case (byte)'(' or (byte)'0' or (byte)'1' or (byte)'2' or (byte)'N' or 0x88 or 0x89 or (byte)'R'
                     or (byte)'b' or (byte)'a' or (byte)'e' or (byte)'l' or (byte)']' or (byte)'d' or (byte)'}'
                     or (byte)'s' or (byte)'u' or (byte)'t' or (byte)')' or 0x85 or 0x86 or 0x87 or (byte)'o'

@@ -15,7 +15,7 @@ internal static class PickleTypeName
         double => "float",
         byte[] or PickleBytes => "bytes",
         object[] => "tuple",
-        ArrayList => "list",
+        ArrayList or double[] => "list",
         Hashtable => "dict",
         NumpyArray a => $"ndarray[{a.DType.Code}]",
         NumpyDType => "dtype",
