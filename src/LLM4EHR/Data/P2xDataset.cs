@@ -41,8 +41,8 @@ public static class P2xDataset
             throw new BadInputException($"{Path.GetFileName(path)}: file too large ({length} bytes; at most {Array.MaxLength})");
         if (length == 0)
             return ParseCore(ReadOnlyMemory<byte>.Empty, Path.GetFileName(path), task, progress, split);
-        // Mapped, not read: no copy of the whole file. Nothing loaded refers to it (array data is copied into
-        // the records), so it is unmapped at the end.
+        // Mapped, not read: no copy of the whole file. Nothing loaded refers to it (array data, notes and float
+        // lists are copied or decoded into the records before ParseCore returns), so it is unmapped at the end.
         using var mapped = MappedFileMemory.Open(file, (int)length);
         return ParseCore(mapped.Memory, Path.GetFileName(path), task, progress, split);
     }
