@@ -38,6 +38,17 @@ public sealed class P2xBadInputTests
     }
 
     [Fact]
+    public void Long_notes_are_decoded_from_the_file_as_utf8()
+    {
+        // A long note with multi-byte UTF-8 survives the rewritten stream Razorvine parses (only bytes are lifted).
+        string longNote = string.Concat(Enumerable.Repeat("Pt stable, SpO₂ 97 % — café ", 20));
+        var fields = RecordPickle.ValidIhm();
+        fields["text_data"] = w => { w.EmptyList(); w.Mark(); w.Str(longNote); w.Str("short"); w.Appends(); };
+        var stay = Assert.Single(P2xDataset.Parse(RecordPickle.Build(fields), File, ClinicalTask.Ihm));
+        Assert.Equal([longNote, "short"], stay.Notes.Select(n => n.Text));
+    }
+
+    [Fact]
     public void Empty_file() => Assert.Equal($"{File}: empty file", Fails([]));
 
     [Fact]
@@ -125,6 +136,52 @@ public sealed class P2xBadInputTests
     public void Object_dtype_array_is_rejected() =>
         Assert.Equal($"{Where}: reg_ts: object arrays are not supported (dtype 'O')",
             FailsWith(f => f["reg_ts"] = w => w.NumpyArray([2], "O8", new byte[16])));
+
+    [Fact]
+    public void Among_many_bad_records_the_lowest_index_is_reported()
+    {
+        // 700 records are converted in parallel chunks of 256: the error must still be the one a sequential
+        // read meets first (record 300, not 650), on every run.
+        var good = RecordPickle.ValidIhm();
+        var bad = RecordPickle.ValidIhm();
+        bad["label"] = w => w.Int(2);
+        using var memory = new MemoryStream();
+        var writer = new LLM4EHR.Data.Pickle.PickleWriter(memory);
+        writer.Protocol();
+        writer.EmptyList();
+        writer.Mark();
+        for (int i = 0; i < 700; i++)
+        {
+            writer.EmptyDict();
+            writer.Mark();
+            foreach (var (key, write) in i is 300 or 650 ? bad : good)
+            {
+                writer.Str(key);
+                write(writer);
+            }
+            writer.SetItems();
+        }
+        writer.Appends();
+        writer.Stop();
+        for (int run = 0; run < 5; run++)
+            Assert.Equal($"{File}: record 300 ({RecordPickle.Name}): label: item 0: expected 0 or 1, got 2", Fails(memory.ToArray()));
+    }
+
+    [Fact]
+    public void Large_bytes_payload_where_a_str_is_expected_is_still_called_bytes() =>
+        // 300 bytes: lifted out of the stream Razorvine parses (LiftedPickleWriter.MinLiftBytes), not a byte[].
+        Assert.Equal($"{File}: record 0: name: expected str, got bytes", FailsWith(f => f["name"] = w => w.Bytes(new byte[300])));
+
+    [Fact]
+    public void Long_str_where_a_number_is_expected_is_still_called_str() =>
+        // 300 chars: lifted and left undecoded (PickleText), but errors still speak Python.
+        Assert.Equal($"{Where}: label: expected an int, list or array, got str",
+            FailsWith(f => f["label"] = w => w.Str(new string('x', 300))));
+
+    [Fact]
+    public void Large_array_payload_of_the_wrong_size_is_rejected() =>
+        Assert.Equal($"{Where}: reg_ts: NumPy array claims shape [48,34] of <f8 but holds 4096 bytes",
+            FailsWith(f => f["reg_ts"] = w => w.NumpyArray([48, 34], "f8", new byte[4096])));
 
     [Fact]
     public void Claimed_shape_larger_than_data_fails_without_allocating()

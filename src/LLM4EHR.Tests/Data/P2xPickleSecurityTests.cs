@@ -88,6 +88,19 @@ public sealed class P2xPickleSecurityTests
     }
 
     [Fact]
+    public void The_private_lifted_globals_cannot_be_named_by_a_file()
+    {
+        // Our rewritten stream calls llm4ehr_lifted.bytes(offset, length); an input file may not, by either opcode.
+        Assert.Equal("x.pkl: unsupported pickle global 'llm4ehr_lifted.bytes'",
+            Refused(Bytes((byte)0x80, (byte)2, "cllm4ehr_lifted\nbytes\n", 'K', (byte)0, 'K', (byte)4, (byte)0x86, 'R', '.')));
+        Assert.Equal("x.pkl: unsupported pickle global 'llm4ehr_lifted.bytes'",
+            Refused(Bytes((byte)0x80, (byte)4, ShortStr("llm4ehr_lifted"), ShortStr("bytes"), (byte)0x93,
+                'K', (byte)0, 'K', (byte)4, (byte)0x86, 'R', '.')));
+        Assert.Equal("x.pkl: unsupported pickle global 'llm4ehr_lifted.str'",
+            Refused(Bytes((byte)0x80, (byte)2, "cllm4ehr_lifted\nstr\n", 'K', (byte)0, 'K', (byte)4, (byte)0x86, 'R', '.')));
+    }
+
+    [Fact]
     public void Persistent_ids_are_refused() =>
         Assert.StartsWith("x.pkl: unsupported pickle opcode: persistent id", Refused(Bytes((byte)0x80, (byte)2, "Pabc\n", '.')));
 

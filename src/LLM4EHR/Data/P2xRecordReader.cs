@@ -17,7 +17,7 @@ internal sealed class P2xRecordReader(string fileName, ClinicalTask task)
         string where = $"{fileName}: record {index}";
         if (value is not Hashtable dict)
             throw new BadInputException($"{where}: expected a dict, got {PickleTypeName.Of(value)}");
-        if (dict[P2xSchema.NameKey] is string n)
+        if (PickleText.AsString(dict[P2xSchema.NameKey]) is { } n)
             where += $" ({n})";
         foreach (var key in P2xSchema.RequiredKeys)
             if (!dict.ContainsKey(key))
@@ -25,7 +25,7 @@ internal sealed class P2xRecordReader(string fileName, ClinicalTask task)
         var field = new FieldContext(where);
         try
         {
-            string name = dict[P2xSchema.NameKey] as string
+            string name = PickleText.AsString(dict[P2xSchema.NameKey])
                 ?? throw field.Error(P2xSchema.NameKey, $"expected str, got {PickleTypeName.Of(dict[P2xSchema.NameKey])}");
             int hours = task.HorizonHours();
             var reg = Matrix(dict[P2xSchema.RegularSeriesKey], field.Of(P2xSchema.RegularSeriesKey), hours, P2xSchema.RegularColumns);
@@ -62,6 +62,8 @@ internal sealed class P2xRecordReader(string fileName, ClinicalTask task)
         {
             case NumpyArray { Rank: 1 } array:
                 return Doubles(array, f);
+            case double[] floats: // a float list the unpickler lifted (FloatListRun): ours alone, no copy needed
+                return floats;
             case ArrayList list:
                 var values = new double[list.Count];
                 for (int i = 0; i < values.Length; i++)
@@ -75,6 +77,8 @@ internal sealed class P2xRecordReader(string fileName, ClinicalTask task)
     private static ImmutableArray<ClinicalNote> Notes(object? texts, object? times, FieldContext field)
     {
         var fText = field.Of(P2xSchema.NoteTextsKey);
+        if (texts is double[] { Length: > 0 })
+            throw fText.Error("item 0: expected str, got float");
         if (texts is not ArrayList textList)
             throw fText.Error($"expected a list of str, got {PickleTypeName.Of(texts)}");
         var hours = Vector(times, field.Of(P2xSchema.NoteTimesKey));
@@ -83,7 +87,7 @@ internal sealed class P2xRecordReader(string fileName, ClinicalTask task)
         var notes = ImmutableArray.CreateBuilder<ClinicalNote>(textList.Count);
         for (int i = 0; i < textList.Count; i++)
         {
-            if (textList[i] is not string text)
+            if (PickleText.AsString(textList[i]) is not { } text)
                 throw fText.Error($"item {i}: expected str, got {PickleTypeName.Of(textList[i])}");
             notes.Add(new ClinicalNote(hours[i], text));
         }
@@ -124,6 +128,8 @@ internal sealed class P2xRecordReader(string fileName, ClinicalTask task)
         {
             case NumpyArray array:
                 return [.. Doubles(array, f)];
+            case double[] floats:
+                return [.. floats];
             case ArrayList list:
                 var values = new List<double>(list.Count);
                 foreach (var item in list)

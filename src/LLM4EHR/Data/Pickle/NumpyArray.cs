@@ -9,7 +9,7 @@ namespace LLM4EHR.Data.Pickle;
 /// </summary>
 internal sealed class NumpyArray
 {
-    private byte[] _raw = [];
+    private ReadOnlyMemory<byte> _raw;
 
     public NumpyArray(NumpyDType dtype, int[] shape) { DType = dtype; Shape = shape; }
 
@@ -45,7 +45,12 @@ internal sealed class NumpyArray
             Defect = dtype.Defect;
             return;
         }
-        if (data is not byte[] raw)
+        ReadOnlyMemory<byte> raw;
+        if (data is byte[] bytes)
+            raw = bytes;
+        else if (data is PickleBytes lifted)
+            raw = lifted.Memory;
+        else
         {
             Defect = data is System.Collections.ArrayList
                 ? "object arrays are not supported (array data is a list)"
@@ -87,7 +92,7 @@ internal sealed class NumpyArray
             throw new BadInputException(Defect);
         int n = checked((int)Count);
         var values = Allocate(n);
-        var raw = _raw.AsSpan();
+        var raw = _raw.Span;
         // Fast paths for the dtypes real files use (little-endian f8 values, i8 masks): no per-element dispatch.
         if (!DType.NeedsSwap && DType.Kind == 'f' && DType.ItemSize == 8)
             MemoryMarshal.Cast<byte, double>(raw).CopyTo(values);
@@ -102,7 +107,9 @@ internal sealed class NumpyArray
         return FortranOrder ? ToCOrder(values) : values;
     }
 
-    /// <summary>Every element is written right after, so skip zeroing.</summary>
+    /// <summary>Every element is written right after, so skip zeroing. Not pinned: the pinned heap takes a lock per
+    /// allocation and its budget triggers full collections (measured slower); while <see cref="AllocationBurst"/>
+    /// holds collections off, ordinary arrays are not copied during the load either.</summary>
     private static double[] Allocate(int n) => GC.AllocateUninitializedArray<double>(n);
 
     private void Widen(ReadOnlySpan<byte> raw, double[] values)

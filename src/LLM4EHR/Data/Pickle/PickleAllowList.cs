@@ -38,7 +38,7 @@ internal static class PickleAllowList
             map[core + ".numeric._frombuffer"] = fromBuffer;
         }
         // Protocol 2 writes bytes as _codecs.encode(str, 'latin1'); Razorvine's own constructor handles it.
-        map["_codecs.encode"] = new Razorvine.Pickle.Objects.ByteArrayConstructor();
+        map["_codecs.encode"] = new TextArgumentsConstructor(new Razorvine.Pickle.Objects.ByteArrayConstructor());
         return map;
     }
 
@@ -53,6 +53,10 @@ internal static class PickleAllowList
                 int dot = key.LastIndexOf('.');
                 Unpickler.registerConstructor(key[..dot], key[(dot + 1)..], ctor);
             }
+            // Our own rewritten streams name it; input files may not (it is not in Globals).
+            Unpickler.registerConstructor(LiftedBytesConstructor.Module, LiftedBytesConstructor.BytesName, new LiftedBytesConstructor(LiftedBytesConstructor.Kind.Bytes));
+            Unpickler.registerConstructor(LiftedBytesConstructor.Module, LiftedBytesConstructor.StrName, new LiftedBytesConstructor(LiftedBytesConstructor.Kind.Text));
+            Unpickler.registerConstructor(LiftedBytesConstructor.Module, LiftedBytesConstructor.FloatsName, new LiftedBytesConstructor(LiftedBytesConstructor.Kind.Floats));
             return true;
         }
     }

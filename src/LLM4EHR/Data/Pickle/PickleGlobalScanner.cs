@@ -19,8 +19,9 @@ internal static class PickleGlobalScanner
 {
     private const int MaxNameBytes = 512;
 
-    /// <summary>Throws <see cref="BadInputException"/> (message without file prefix) if the stream is refused.</summary>
-    public static void Check(ReadOnlySpan<byte> data)
+    /// <summary>Throws <see cref="BadInputException"/> (message without file prefix) if the stream is refused.
+    /// With <paramref name="lift"/>, also hands it every large bytes payload to replace (same single pass).</summary>
+    public static void Check(ReadOnlySpan<byte> data, LiftedPickleWriter? lift = null)
     {
         if (data.Length == 0)
             throw new BadInputException("empty file");
@@ -43,6 +44,7 @@ internal static class PickleGlobalScanner
             switch (op)
             {
                 case (byte)'.': // STOP
+                    lift?.Finish(at);
                     return;
                 case 0x80: Skip(data, ref pos, 1); keepsStack = true; break;                 // PROTO
                 case 0x95: Skip(data, ref pos, 8); keepsStack = true; break;                 // FRAME
@@ -52,13 +54,13 @@ internal static class PickleGlobalScanner
                 case (byte)'G': Skip(data, ref pos, 8); break;                               // BINFLOAT
                 case 0x8a: Skip(data, ref pos, Length(data, ref pos, 1)); break;              // LONG1
                 case 0x8b: Skip(data, ref pos, Length(data, ref pos, 4)); break;              // LONG4
-                case (byte)'B': Skip(data, ref pos, Length(data, ref pos, 4)); break;         // BINBYTES
+                case (byte)'B': Payload(data, ref pos, at, Length(data, ref pos, 4), lift); break; // BINBYTES
                 case (byte)'C': Skip(data, ref pos, Length(data, ref pos, 1)); break;         // SHORT_BINBYTES
-                case 0x8e: Skip(data, ref pos, Length(data, ref pos, 8)); break;              // BINBYTES8
-                case 0x96: Skip(data, ref pos, Length(data, ref pos, 8)); break;              // BYTEARRAY8
-                case (byte)'X': pushed = Text(data, ref pos, Length(data, ref pos, 4), utf8: true); break;   // BINUNICODE
+                case 0x8e: Payload(data, ref pos, at, Length(data, ref pos, 8), lift); break; // BINBYTES8
+                case 0x96: Payload(data, ref pos, at, Length(data, ref pos, 8), lift); break; // BYTEARRAY8
+                case (byte)'X': pushed = Unicode(data, ref pos, at, Length(data, ref pos, 4), lift); break;  // BINUNICODE
                 case 0x8c: pushed = Text(data, ref pos, Length(data, ref pos, 1), utf8: true); break;        // SHORT_BINUNICODE
-                case 0x8d: pushed = Text(data, ref pos, Length(data, ref pos, 8), utf8: true); break;        // BINUNICODE8
+                case 0x8d: pushed = Unicode(data, ref pos, at, Length(data, ref pos, 8), lift); break;       // BINUNICODE8
                 case (byte)'T': pushed = Text(data, ref pos, Length(data, ref pos, 4), utf8: false); break;  // BINSTRING
                 case (byte)'U': pushed = Text(data, ref pos, Length(data, ref pos, 1), utf8: false); break;  // SHORT_BINSTRING
                 case (byte)'I' or (byte)'L' or (byte)'F' or (byte)'S' or (byte)'V': Line(data, ref pos); break;
@@ -83,6 +85,18 @@ internal static class PickleGlobalScanner
                     throw new BadInputException($"unsupported pickle opcode: extension code at offset {at}");
                 case 0x97:
                     throw new BadInputException($"unsupported pickle opcode: out-of-band buffer at offset {at}");
+                case (byte)']' when lift is not null && FloatListRun.TryMatch(data, pos, out var run): // EMPTY_LIST of floats
+                    lift.LiftFloats(at, run);
+                    known.Clear(); // the memo opcode (if any) now memoizes the lifted list: not a string
+                    if (run.MemoAt < run.Start)
+                        Put(memo, data[run.MemoAt] switch
+                        {
+                            0x94 => memo.Count,
+                            (byte)'q' => data[run.MemoAt + 1],
+                            _ => BinaryPrimitives.ReadUInt32LittleEndian(data.Slice(run.MemoAt + 1, 4)),
+                        }, known);
+                    pos = run.End;
+                    break;
                 case (byte)'(' or (byte)'0' or (byte)'1' or (byte)'2' or (byte)'N' or 0x88 or 0x89 or (byte)'R'
                     or (byte)'b' or (byte)'a' or (byte)'e' or (byte)'l' or (byte)']' or (byte)'d' or (byte)'}'
                     or (byte)'s' or (byte)'u' or (byte)'t' or (byte)')' or 0x85 or 0x86 or 0x87 or (byte)'o'
@@ -127,6 +141,25 @@ internal static class PickleGlobalScanner
         if (value < 0)
             throw new BadInputException($"not a valid pickle (negative length at offset {pos - bytes})");
         return value;
+    }
+
+    /// <summary>Skips a bytes payload; a large one is lifted (Razorvine will see a reference instead of a copy).</summary>
+    private static void Payload(ReadOnlySpan<byte> data, ref int pos, int opcodeAt, long count, LiftedPickleWriter? lift)
+    {
+        int payloadAt = pos;
+        Skip(data, ref pos, count);
+        if (lift is not null && count >= LiftedPickleWriter.MinLiftBytes)
+            lift.Lift(opcodeAt, payloadAt, (int)count, text: false);
+    }
+
+    /// <summary>Reads a UTF-8 str; a long one (a note) is lifted too, to be decoded by the record reader.</summary>
+    private static string Unicode(ReadOnlySpan<byte> data, ref int pos, int opcodeAt, long count, LiftedPickleWriter? lift)
+    {
+        int payloadAt = pos;
+        string text = Text(data, ref pos, count, utf8: true);
+        if (lift is not null && count >= LiftedPickleWriter.MinLiftBytes)
+            lift.Lift(opcodeAt, payloadAt, (int)count, text: true);
+        return text;
     }
 
     private static void Skip(ReadOnlySpan<byte> data, ref int pos, long count)

@@ -9,13 +9,13 @@ internal static class PickleTypeName
     public static string Of(object? value) => value switch
     {
         null => "None",
-        string => "str",
+        string or PickleText => "str",
         bool => "bool",
         int or long or BigInteger => "int",
         double => "float",
-        byte[] => "bytes",
+        byte[] or PickleBytes => "bytes",
         object[] => "tuple",
-        ArrayList => "list",
+        ArrayList or double[] => "list",
         Hashtable => "dict",
         NumpyArray a => $"ndarray[{a.DType.Code}]",
         NumpyDType => "dtype",

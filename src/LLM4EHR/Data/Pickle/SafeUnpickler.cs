@@ -4,19 +4,24 @@ namespace LLM4EHR.Data.Pickle;
 
 /// <summary>
 /// Unpickles untrusted bytes: the opcode scan refuses any global outside the allow-list first, then Razorvine
-/// builds the object graph (lists → ArrayList, dicts → Hashtable, tuples → object[], NumPy → <see cref="NumpyArray"/>).
+/// builds the object graph (lists → ArrayList, dicts → Hashtable, tuples → object[], NumPy → <see cref="NumpyArray"/>,
+/// whose data stays in <c>data</c> as <see cref="PickleBytes"/>).
 /// Every failure comes out as a one-line <see cref="BadInputException"/> without a file prefix.
 /// </summary>
 internal static class SafeUnpickler
 {
-    public static object? Load(byte[] data)
+    public static object? Load(ReadOnlyMemory<byte> data)
     {
-        PickleGlobalScanner.Check(data);
+        // One pass checks every global and lifts the NumPy payloads out; Razorvine parses the (much smaller)
+        // rewritten stream, and lifted payloads come back as views of `data`, which the caller keeps alive.
+        using var lifted = new LiftedPickleWriter(data);
+        PickleGlobalScanner.Check(data.Span, lifted);
         PickleAllowList.EnsureRegistered();
+        using var source = LiftedBytesConstructor.Use(data);
         using var unpickler = new Unpickler();
         try
         {
-            return unpickler.loads(data);
+            return unpickler.loads(lifted.Output);
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
