@@ -25,6 +25,11 @@ public sealed record LoraSettings(bool Enabled, int R, double Alpha, double Drop
         return l;
     }
 
+    /// <summary>The adapter settings these config values describe (<paramref name="seed"/> seeds A's init); null when disabled.</summary>
+    public Models.Lora.LoraSettings? ToAdapterSettings(long seed) => Enabled
+        ? new Models.Lora.LoraSettings { R = R, Alpha = Alpha, Dropout = Dropout, Targets = Targets, Seed = seed }
+        : null;
+
     internal YamlMappingNode ToYaml() => YamlOut.Map(
         ("enabled", YamlOut.Bool(Enabled)), ("r", YamlOut.Int(R)), ("alpha", YamlOut.Num(Alpha)),
         ("dropout", YamlOut.Num(Dropout)), ("targets", YamlOut.Texts(Targets)));

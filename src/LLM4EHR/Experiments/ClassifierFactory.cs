@@ -38,16 +38,7 @@ public static class ClassifierFactory
         llama.GradientCheckpointing = config.Model.GradientCheckpointing;
 
         var head = new PooledClassifierHead(llama.Config.HiddenSize, config.Task.LabelCount(), config.Training.Seed);
-        var lora = config.Lora.Enabled
-            ? new Models.Lora.LoraSettings
-            {
-                R = config.Lora.R,
-                Alpha = config.Lora.Alpha,
-                Dropout = config.Lora.Dropout,
-                Targets = config.Lora.Targets,
-                Seed = config.Training.Seed,
-            }
-            : null;
+        var lora = config.Lora.ToAdapterSettings(config.Training.Seed);
         return new PooledSequenceClassifier(llama, llama,
             batch => llama.Forward(batch.InputIds, batch.AttentionMask, batch.PositionIds), head, lora);
     }
