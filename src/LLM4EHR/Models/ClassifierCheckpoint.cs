@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using LLM4EHR.IO;
 using LLM4EHR.Models.Lora;
 
 namespace LLM4EHR.Models;
@@ -42,10 +43,7 @@ public static class ClassifierCheckpoint
         var config = ConfigOf(model);
         string json = JsonSerializer.Serialize(config, Json);
         TrainedWeights.Save(model, Path.Combine(dir, WeightsFile), new Dictionary<string, string> { ["format"] = "pt", ["classifier"] = json });
-        string target = Path.Combine(dir, ConfigFile);
-        string tmp = Path.Combine(dir, $".{ConfigFile}.{Environment.ProcessId}.tmp");
-        File.WriteAllText(tmp, json);
-        File.Move(tmp, target, overwrite: true);
+        AtomicFile.WriteAllText(Path.Combine(dir, ConfigFile), json);
     }
 
     /// <summary>Reads the config of a saved classifier (to build a matching model before <see cref="Load"/>).</summary>
