@@ -40,7 +40,7 @@ internal sealed class TokenizeBenchCommand : Command<TokenizeBenchCommand.Settin
 
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
-        var result = TokenizeBenchmark.Run(new TokenizeBenchmark.Options(settings.Stays, settings.Threads, settings.Runs, settings.Seed), BenchConsole.Progress);
+        var result = TokenizeBenchmark.Run(new TokenizeBenchOptions(settings.Stays, settings.Threads, settings.Runs, settings.Seed), BenchConsole.Progress);
         var s = result.Summary;
         AnsiConsole.MarkupLineInterpolated($"[grey]tokenizer load {result.TokenizerLoadMs:F0} ms; {s}[/]");
         AnsiConsole.MarkupLineInterpolated(

@@ -9,7 +9,7 @@ public class TokenizeBenchmarkTests
     [Fact]
     public void Summary_line_has_the_keys_benchmarks_md_asks_for()
     {
-        var result = TokenizeBenchmark.Run(new TokenizeBenchmark.Options(Stays: 30, Threads: 1, Runs: 1));
+        var result = TokenizeBenchmark.Run(new TokenizeBenchOptions(Stays: 30, Threads: 1, Runs: 1));
         var line = result.ToSummary().ToString();
         Assert.StartsWith("bench tokenize: ", line);
         var keys = line["bench tokenize: ".Length..].Split(' ').Select(kv => kv.Split('=')[0]).ToArray();

@@ -13,21 +13,7 @@ public static class LoadBenchmark
 {
     public const string PythonExe = "/usr/bin/python3";
 
-    public sealed record Result(int Stays, double FileMb, TimingStats Ours, TimingStats? Python)
-    {
-        public double? Ratio => Python is { } p ? Ours.MedianMs / p.MedianMs : null;
-
-        public BenchSummary Summary()
-        {
-            var s = new BenchSummary("load").Add("stays", Stays).Add("file_mb", FileMb, 1)
-                .Add("ms", Ours.MedianMs, 1).Add("min_ms", Ours.MinMs, 1).Add("max_ms", Ours.MaxMs, 1);
-            if (Python is { } p)
-                s.Add("python_ms", p.MedianMs, 1).Add("ratio", Ratio!.Value, 3);
-            return s;
-        }
-    }
-
-    public static Result Run(int stays = 2000, int runs = 5, int seed = 1, IProgress<string>? progress = null)
+    public static LoadBenchResult Run(int stays = 2000, int runs = 5, int seed = 1, IProgress<string>? progress = null)
     {
         string dir = Directory.CreateTempSubdirectory("llm4ehr-bench-load-").FullName;
         try
@@ -44,7 +30,7 @@ public static class LoadBenchmark
                 throw new InvalidOperationException($"bench load: loaded {loaded} stays, wrote {stays}");
 
             progress?.Report("timing CPython pickle.load");
-            return new Result(stays, mb, ours, TimePython(path, runs));
+            return new LoadBenchResult(stays, mb, ours, TimePython(path, runs));
         }
         finally
         {

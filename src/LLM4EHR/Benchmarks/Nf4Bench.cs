@@ -13,15 +13,11 @@ namespace LLM4EHR.Benchmarks;
 /// </summary>
 public static class Nf4Bench
 {
-    public sealed record ForwardResult(double BitsPerParam, double BitsPerParamSingleQuant, TimingStats F32, TimingStats Nf4);
-
-    public sealed record LoadResult(double BaselineMb, double PeakMb, double HeldMb, double QuantizeMelemPerS, int Tensors);
-
     /// <summary>
     /// Times <paramref name="layers"/> chained dim×dim linears on <paramref name="tokens"/> tokens, f32 weights vs the
     /// same weights NF4 with double quantization (dequantized inside every forward, as QLoRA does).
     /// </summary>
-    public static ForwardResult Forward(int layers, int dim, int tokens, int runs, long seed)
+    public static Nf4ForwardResult Forward(int layers, int dim, int tokens, int runs, long seed)
     {
         using var scope = NewDisposeScope();
         manual_seed(seed);
@@ -41,7 +37,7 @@ public static class Nf4Bench
         double bits = nf4.Sum(q => q.QuantizedBytes) * 8.0 / nf4.Sum(q => q.InFeatures * q.OutFeatures);
         foreach (var m in f32) m.Dispose();
         foreach (var m in nf4) m.Dispose();
-        return new ForwardResult(bits, single.BitsPerParameter, tF32, tNf4);
+        return new Nf4ForwardResult(bits, single.BitsPerParameter, tF32, tNf4);
     }
 
     /// <summary>Writes <paramref name="layers"/> random F32 [rows, cols] weights named like Llama MLP projections.</summary>
@@ -61,7 +57,7 @@ public static class Nf4Bench
     /// The file is reopened per tensor: a safetensors mapping keeps the pages it has touched resident until it is
     /// unmapped, which would count the whole file towards RSS however little the loader keeps.
     /// </summary>
-    public static LoadResult LoadAndMeasure(string path, bool quantize)
+    public static Nf4LoadResult LoadAndMeasure(string path, bool quantize)
     {
         using var warm = zeros(1); // libtorch initialised before the baseline
         double baseline = ProcessMemory.CurrentRssMb() ?? double.NaN;
@@ -95,6 +91,6 @@ public static class Nf4Bench
         double held = (ProcessMemory.CurrentRssMb() ?? double.NaN) - baseline;
         double peak = ProcessMemory.PeakRssMb() ?? double.NaN;
         foreach (var k in kept) k.Dispose();
-        return new LoadResult(baseline, peak, held, quantize ? elements / 1e6 / (quantMs / 1000) : 0, names.Count);
+        return new Nf4LoadResult(baseline, peak, held, quantize ? elements / 1e6 / (quantMs / 1000) : 0, names.Count);
     }
 }

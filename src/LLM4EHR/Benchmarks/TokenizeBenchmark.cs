@@ -1,4 +1,5 @@
 using LLM4EHR.Data;
+using LLM4EHR.IO;
 using LLM4EHR.Text;
 
 namespace LLM4EHR.Benchmarks;
@@ -9,28 +10,7 @@ namespace LLM4EHR.Benchmarks;
 /// </summary>
 public static class TokenizeBenchmark
 {
-    public sealed record Options(int Stays = 4000, int Threads = 0, int Runs = 3, int Seed = 1);
-
-    public sealed record Result(
-        int Stays, long Tokens, int Threads, TimingStats Tokenize, TimingStats Cached, double CacheMb,
-        double TokenizerLoadMs, TokenizationSummary Summary)
-    {
-        public double TokensPerSecond => Tokens / (Tokenize.MedianMs / 1000.0);
-        public double CacheSpeedup => Tokenize.MedianMs / Cached.MedianMs;
-
-        public BenchSummary ToSummary() => new BenchSummary("tokenize")
-            .Add("stays", Stays)
-            .Add("tokens", Tokens)
-            .Add("tok_s", TokensPerSecond, 0)
-            .Add("threads", Threads)
-            .Add("tok_s_per_thread", TokensPerSecond / Threads, 0)
-            .Add("ms", Tokenize.MedianMs, 1)
-            .Add("cached_ms", Cached.MedianMs, 1)
-            .Add("cache_speedup", CacheSpeedup, 1)
-            .Add("cache_mb", CacheMb, 1);
-    }
-
-    public static Result Run(Options options, IProgress<string>? progress = null)
+    public static TokenizeBenchResult Run(TokenizeBenchOptions options, IProgress<string>? progress = null)
     {
         int threads = options.Threads > 0 ? options.Threads : Environment.ProcessorCount;
         progress?.Report($"generating {options.Stays} synthetic IHM stays");
@@ -52,7 +32,7 @@ public static class TokenizeBenchmark
         {
             // The cache keys on a data file's identity; a stand-in file plays the pickle the stays came from.
             var dataFile = Path.Combine(folder, "bench_p2x_data.pkl");
-            File.WriteAllText(dataFile, "synthetic");
+            AtomicFile.WriteAllText(dataFile, "synthetic");
             var cache = new TokenizedSplitCache(Path.Combine(folder, "cache"));
             var written = cache.GetOrCreate(dataFile, tokenizer, settings, () => stays, threads);
             double cacheMb = new FileInfo(written.CachePath).Length / 1e6;
@@ -65,7 +45,7 @@ public static class TokenizeBenchmark
                     throw new InvalidOperationException("cached split differs from the tokenized one");
             }, warmups: 1, runs: Math.Max(options.Runs, 5));
 
-            return new Result(split!.Stays.Count, split.Summary.Tokens, threads, tokenize, cached, cacheMb, loadMs, split.Summary);
+            return new TokenizeBenchResult(split!.Stays.Count, split.Summary.Tokens, threads, tokenize, cached, cacheMb, loadMs, split.Summary);
         }
         finally
         {

@@ -10,6 +10,9 @@ namespace LLM4EHR.Data;
 /// repeated load kept allocating fresh memory.)
 /// Best effort: without room for the estimate, with another region already open, or when the load allocates
 /// more than estimated, the runtime simply collects as usual.
+/// The region is process-wide GC state, so only one load at a time holds one: a second concurrent load runs without
+/// (and skips the gen0 collection, which would end the first load's region). Set <see cref="OptOutVariable"/>=1 to
+/// never open a region, e.g. in a host whose own latency settings must not be disturbed.
 /// </summary>
 internal readonly struct AllocationBurst : IDisposable
 {
@@ -19,40 +22,60 @@ internal readonly struct AllocationBurst : IDisposable
     /// <summary>Above this, a region would hold back too much memory from the rest of the process.</summary>
     public const long MaxBytes = 1L << 30;
 
+    /// <summary>Environment variable that, set to 1, turns regions off for the process.</summary>
+    public const string OptOutVariable = "LLM4EHR_NO_GC_REGION";
+
+    /// <summary>1 while some load owns the region (from before its gen0 collection until its Dispose).</summary>
+    private static int s_held;
+
     private readonly bool _started;
 
     private AllocationBurst(bool started) => _started = started;
 
+    /// <summary>True when this burst opened the process's no-GC region (and so must end it).</summary>
+    public bool Started => _started;
+
     public static AllocationBurst Begin(long fileBytes)
     {
         long bytes = (long)(fileBytes * BytesPerFileByte) + (16 << 20);
-        if (bytes > MaxBytes)
+        if (bytes > MaxBytes || Environment.GetEnvironmentVariable(OptOutVariable) == "1")
             return default;
+        if (Interlocked.CompareExchange(ref s_held, 1, 0) != 0)
+            return default; // another load's region is open: collecting now would end it
         // Reclaim gen0 first, so the burst reuses memory earlier garbage (e.g. a previous load) occupied instead of
         // faulting in fresh pages: measured ~1.5x faster on repeated loads. Data that is still alive would be
         // promoted by the next collection anyway, so this costs nothing extra then.
         GC.Collect(0, GCCollectionMode.Forced, blocking: true);
+        bool started = false;
         try
         {
-            return new AllocationBurst(GC.TryStartNoGCRegion(bytes));
+            started = GC.TryStartNoGCRegion(bytes);
         }
         catch (Exception e) when (e is InvalidOperationException or ArgumentOutOfRangeException)
         {
-            return default; // another thread holds a region, or the runtime cannot reserve that much
+            // code outside the loader holds a region, or the runtime cannot reserve that much
         }
+        if (!started)
+            Volatile.Write(ref s_held, 0);
+        return new AllocationBurst(started);
     }
 
     public void Dispose()
     {
-        if (!_started || GCSettings.LatencyMode != GCLatencyMode.NoGCRegion)
-            return; // never started, or the runtime already ended it (budget exceeded)
+        if (!_started)
+            return;
         try
         {
-            GC.EndNoGCRegion();
+            if (GCSettings.LatencyMode == GCLatencyMode.NoGCRegion) // else the runtime already ended it (budget exceeded)
+                GC.EndNoGCRegion();
         }
         catch (InvalidOperationException)
         {
             // ended meanwhile (a GC was induced or the budget ran out): nothing to undo
+        }
+        finally
+        {
+            Volatile.Write(ref s_held, 0);
         }
     }
 }

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using LLM4EHR.IO;
 using LLM4EHR.Models.Lora;
 
 namespace LLM4EHR.Models;
@@ -22,18 +23,8 @@ public static class ClassifierCheckpoint
         DefaultIgnoreCondition = JsonIgnoreCondition.Never,
     };
 
-    /// <summary>What <c>classifier.json</c> holds.</summary>
-    public sealed record Config(int LabelCount, long HiddenSize, LoraConfig? Lora);
-
-    /// <summary>LoRA settings as stored (plain lists so the JSON reads naturally).</summary>
-    public sealed record LoraConfig(int R, double Alpha, double Dropout, string[] Targets, long Seed)
-    {
-        public static LoraConfig From(LoraSettings s) => new(s.R, s.Alpha, s.Dropout, [.. s.Targets], s.Seed);
-        public LoraSettings ToSettings() => new() { R = R, Alpha = Alpha, Dropout = Dropout, Targets = Targets, Seed = Seed };
-    }
-
-    public static Config ConfigOf(PooledSequenceClassifier model) =>
-        new(model.LabelCount, model.Head.HiddenSize, model.LoraSettings is { } s ? LoraConfig.From(s) : null);
+    public static ClassifierConfig ConfigOf(PooledSequenceClassifier model) =>
+        new(model.LabelCount, model.Head.HiddenSize, model.LoraSettings is { } s ? ClassifierLoraConfig.From(s) : null);
 
     /// <summary>Writes both files into <paramref name="dir"/> (each atomically: temp file + rename).</summary>
     public static void Save(PooledSequenceClassifier model, string dir)
@@ -42,21 +33,18 @@ public static class ClassifierCheckpoint
         var config = ConfigOf(model);
         string json = JsonSerializer.Serialize(config, Json);
         TrainedWeights.Save(model, Path.Combine(dir, WeightsFile), new Dictionary<string, string> { ["format"] = "pt", ["classifier"] = json });
-        string target = Path.Combine(dir, ConfigFile);
-        string tmp = Path.Combine(dir, $".{ConfigFile}.{Environment.ProcessId}.tmp");
-        File.WriteAllText(tmp, json);
-        File.Move(tmp, target, overwrite: true);
+        AtomicFile.WriteAllText(Path.Combine(dir, ConfigFile), json);
     }
 
     /// <summary>Reads the config of a saved classifier (to build a matching model before <see cref="Load"/>).</summary>
-    public static Config ReadConfig(string dir)
+    public static ClassifierConfig ReadConfig(string dir)
     {
         string path = Path.Combine(dir, ConfigFile);
         if (!File.Exists(path))
             throw new BadInputException($"{path}: classifier config not found");
         try
         {
-            return JsonSerializer.Deserialize<Config>(File.ReadAllText(path), Json)
+            return JsonSerializer.Deserialize<ClassifierConfig>(File.ReadAllText(path), Json)
                 ?? throw new BadInputException($"{path}: empty classifier config");
         }
         catch (JsonException e)
@@ -84,9 +72,9 @@ public static class ClassifierCheckpoint
     }
 
     // Seed and dropout only matter while training; what must agree is which tensors exist and how they scale.
-    private static bool SameAdapterShape(LoraConfig a, LoraConfig b) =>
+    private static bool SameAdapterShape(ClassifierLoraConfig a, ClassifierLoraConfig b) =>
         a.R == b.R && a.Alpha == b.Alpha && a.Targets.Order().SequenceEqual(b.Targets.Order());
 
-    private static string Describe(LoraConfig? c) =>
+    private static string Describe(ClassifierLoraConfig? c) =>
         c is null ? "none" : $"r={c.R} alpha={c.Alpha} dropout={c.Dropout} targets=[{string.Join(",", c.Targets)}] seed={c.Seed}";
 }

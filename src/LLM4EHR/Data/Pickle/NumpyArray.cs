@@ -64,7 +64,9 @@ internal sealed class NumpyArray
             if (count > raw.Length)
                 break; // already more elements than bytes: mismatch, and no overflow below
         }
-        if (count * dtype.ItemSize != raw.Length)
+        // Divide before multiplying: count can reach ~2^61, and count * ItemSize could wrap around to exactly the
+        // payload length, accepting a forged shape that only fails (as an overflow) once converted.
+        if (count > raw.Length / dtype.ItemSize || count * dtype.ItemSize != raw.Length)
         {
             Defect = $"NumPy array claims shape [{string.Join(",", shape)}] of {dtype.Code} but holds {raw.Length} bytes";
             return;

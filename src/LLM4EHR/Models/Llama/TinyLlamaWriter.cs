@@ -72,18 +72,5 @@ public static class TinyLlamaWriter
         return JsonSerializer.Serialize(json, new JsonSerializerOptions { WriteIndented = true });
     }
 
-    private static void WriteAtomically(string path, string text)
-    {
-        string tmp = path + $".{Environment.ProcessId}.tmp";
-        try
-        {
-            File.WriteAllText(tmp, text);
-            File.Move(tmp, path, overwrite: true);
-        }
-        catch
-        {
-            File.Delete(tmp);
-            throw;
-        }
-    }
+    private static void WriteAtomically(string path, string text) => LLM4EHR.IO.AtomicFile.WriteAllText(path, text);
 }

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
+using LLM4EHR.IO;
 using LLM4EHR.SafeTensors;
 using static TorchSharp.torch;
 
@@ -55,9 +56,7 @@ public static partial class PeftAdapterFormat
             KeyValuePair.Create($"{KeyPrefix}{w.Key}.lora_B.weight", w.Value.B),
         });
         SafeTensorsWriter.Write(Path.Combine(dir, WeightsFile), tensors, new Dictionary<string, string> { ["format"] = "pt" });
-        string tmp = Path.Combine(dir, $".{ConfigFile}.{Environment.ProcessId}.tmp");
-        File.WriteAllText(tmp, config.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
-        File.Move(tmp, Path.Combine(dir, ConfigFile), overwrite: true);
+        AtomicFile.WriteAllText(Path.Combine(dir, ConfigFile), config.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
     }
 
     /// <summary>Reads and validates a peft LoRA folder (config, keys, shapes); errors name the file and field.</summary>

@@ -1,0 +1,50 @@
+using System.Runtime;
+using LLM4EHR.Data;
+
+namespace LLM4EHR.Tests.Data;
+
+[Collection(GcRegionCollection.Name)]
+public sealed class AllocationBurstTests
+{
+    private const long SmallFile = 1 << 20; // asks for a region of a few tens of MiB: always available
+
+    [Fact]
+    public void A_second_concurrent_burst_leaves_the_first_ones_region_open()
+    {
+        var first = AllocationBurst.Begin(SmallFile);
+        try
+        {
+            Assert.True(first.Started);
+            Assert.Equal(GCLatencyMode.NoGCRegion, GCSettings.LatencyMode);
+
+            // Without the one-region rule the second burst's gen0 collection ends the first region and its Dispose
+            // then ends the one it opened instead, leaving the first load collecting as usual.
+            using (var second = AllocationBurst.Begin(SmallFile))
+                Assert.False(second.Started);
+            Assert.Equal(GCLatencyMode.NoGCRegion, GCSettings.LatencyMode);
+        }
+        finally
+        {
+            first.Dispose();
+        }
+        Assert.NotEqual(GCLatencyMode.NoGCRegion, GCSettings.LatencyMode);
+        using var next = AllocationBurst.Begin(SmallFile); // released: the next load gets the region again
+        Assert.True(next.Started);
+    }
+
+    [Fact]
+    public void The_environment_variable_turns_regions_off()
+    {
+        Environment.SetEnvironmentVariable(AllocationBurst.OptOutVariable, "1");
+        try
+        {
+            using var burst = AllocationBurst.Begin(SmallFile);
+            Assert.False(burst.Started);
+            Assert.NotEqual(GCLatencyMode.NoGCRegion, GCSettings.LatencyMode);
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable(AllocationBurst.OptOutVariable, null);
+        }
+    }
+}
