@@ -70,8 +70,8 @@ public sealed class LoraLinear : Module<Tensor, Tensor>
             h = h.masked_fill(rand_like(h) < DropoutProbability, 0);
             scale /= 1 - DropoutProbability;
         }
-        // The scale goes on B [out, r] rather than on the [..., out] product: one op on 8·out numbers instead of
-        // one on every token (exact for the usual power-of-two alpha/r).
+        // The scale goes on B [out, r] rather than on the [..., out] product: one op on r·out numbers instead of
+        // one on every token (without dropout, bit-identical for a power-of-two alpha/r).
         var delta = functional.linear(lora_A.forward(h), WeightB * scale); // [..., out]
         return (y + delta.to_type(y.dtype)).MoveToOuterDisposeScope();
     }
