@@ -1,3 +1,4 @@
+using LLM4EHR.Text;
 using LLM4EHR.Models.Llama;
 using LLM4EHR.Runtime;
 using TorchSharp;
@@ -26,7 +27,7 @@ public class LlamaTrainingTests
         foreach (var p in model.parameters()) p.grad = null;
         manual_seed(seed);
         var embeddings = model.Embed(ids).detach().requires_grad_(true);
-        var hidden = model.ForwardEmbeddings(embeddings, mask, LlamaAttentionMask.PositionIdsFromMask(mask));
+        var hidden = model.ForwardEmbeddings(embeddings, mask, TokenCollator.PositionIdsFromMask(mask));
         var loss = hidden.square().mean();
         loss.backward();
         var grads = model.named_parameters().Where(p => p.parameter.requires_grad)
@@ -96,7 +97,7 @@ public class LlamaTrainingTests
         {
             using (var step = NewDisposeScope())
             {
-                var hidden = model.Forward(ids, mask, LlamaAttentionMask.PositionIdsFromMask(mask));
+                var hidden = model.Forward(ids, mask, TokenCollator.PositionIdsFromMask(mask));
                 hidden.mean().backward();
             }
             return DisposeScopeManager.Statistics.ThreadTotalLiveCount;
@@ -121,13 +122,13 @@ public class LlamaTrainingTests
         Tensor hr, hl;
         using (no_grad())
         {
-            hr = model.Forward(right, rightMask, LlamaAttentionMask.PositionIdsFromMask(rightMask));
-            hl = model.Forward(left, leftMask, LlamaAttentionMask.PositionIdsFromMask(leftMask));
+            hr = model.Forward(right, rightMask, TokenCollator.PositionIdsFromMask(rightMask));
+            hl = model.Forward(left, leftMask, TokenCollator.PositionIdsFromMask(leftMask));
         }
         Assert.False(hl.isnan().any().item<bool>(), "pad rows must stay finite");
         Assert.True(hr[1].narrow(0, 0, 3).allclose(hl[1].narrow(0, 3, 3), rtol: 1e-5, atol: 1e-5));
         Assert.True(hr[0].allclose(hl[0], rtol: 1e-5, atol: 1e-5));
-        using (var batch = new LLM4EHR.Text.TokenBatch(left, leftMask, LlamaAttentionMask.PositionIdsFromMask(leftMask), zeros(2, 1), ["a", "b"]))
+        using (var batch = new LLM4EHR.Text.TokenBatch(left, leftMask, TokenCollator.PositionIdsFromMask(leftMask), zeros(2, 1), ["a", "b"]))
         using (no_grad())
             Assert.True(model.Forward(batch).allclose(hl));
         // The unpadded fast path (is_causal, no mask) agrees with the masked path on a full row.
@@ -161,7 +162,7 @@ public class LlamaTrainingTests
     public void Position_ids_count_real_tokens()
     {
         using var mask = tensor(new long[] { 0, 0, 1, 1, 1, 1, 1, 0 }, [2, 4]);
-        using var pos = LlamaAttentionMask.PositionIdsFromMask(mask);
+        using var pos = TokenCollator.PositionIdsFromMask(mask);
         Assert.Equal(new long[] { 0, 0, 0, 1, 0, 1, 2, 0 }, pos.data<long>().ToArray());
     }
 }

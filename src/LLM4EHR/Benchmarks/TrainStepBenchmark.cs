@@ -1,3 +1,4 @@
+using LLM4EHR.Text;
 using LLM4EHR.Models.Llama;
 using LLM4EHR.Models.Lora;
 using LLM4EHR.Runtime;
@@ -46,7 +47,7 @@ public static class TrainStepBenchmark
         using var data = NewDisposeScope();
         var ids = randint(0, config.VocabSize, [o.BatchSize, o.SequenceLength]);
         var mask = ones(o.BatchSize, o.SequenceLength, dtype: ScalarType.Int64); // all tokens real
-        var positions = LlamaAttentionMask.PositionIdsFromMask(mask);
+        var positions = TokenCollator.PositionIdsFromMask(mask);
         var labels = randint(0, 2, [o.BatchSize, 1]).to_type(ScalarType.Float32);
         var maskF = mask.to_type(ScalarType.Float32).unsqueeze(-1);               // [B, T, 1]
 

@@ -16,7 +16,9 @@ namespace LLM4EHR.Models.Llama;
 /// <para>
 /// In training mode the CPU generator state is captured before the forward and replayed during recompute, so
 /// dropout inside the layer (e.g. LoRA dropout) draws the same mask twice; the caller's RNG stream is restored
-/// afterwards. Only the CPU generator is replayed; on CUDA, dropout inside a checkpointed layer would draw anew.
+/// afterwards. TorchSharp exposes no CUDA generator state, so on CUDA the forward instead draws a seed from the
+/// CPU generator (itself replayed, so deterministic) and seeds the CUDA generator with it before the layer runs,
+/// and the recompute seeds it again with the same value: both passes draw the same CUDA dropout masks.
 /// The generator is process-global: as in PyTorch, another thread drawing from it during a step breaks the replay.
 /// </para>
 /// </summary>
@@ -46,13 +48,29 @@ internal sealed class LayerCheckpoint : autograd.SingleTensorFunction<LayerCheck
         ctx.save_data("layer", layer);
         ctx.save_data("x_requires_grad", x.requires_grad);
         ctx.save_data("parameters", vars.Skip(FirstParameter).Cast<Parameter>().ToList());
+        byte[]? rng = null;
+        long? cudaSeed = null;
         if (layer.training)
         {
             using var state = random.get_rng_state();
-            ctx.save_data("rng", state.data<byte>().ToArray());
+            rng = state.data<byte>().ToArray();
+            if (x.device.type == DeviceType.CUDA)
+            {
+                cudaSeed = DrawSeed();
+                cuda.manual_seed(cudaSeed.Value);
+            }
         }
+        ctx.save_data("rng", rng!);
+        ctx.save_data("cuda_seed", cudaSeed!);
         // apply() already runs this under no_grad: nothing but the inputs above is kept.
         return layer.Forward(x, cos, sin, mask);
+    }
+
+    /// <summary>A seed for the CUDA generator, drawn from the (replayed) CPU generator so runs stay deterministic.</summary>
+    private static long DrawSeed()
+    {
+        using var draw = randint(long.MaxValue, [1], dtype: ScalarType.Int64);
+        return draw.item<long>();
     }
 
     public override List<Tensor> backward(autograd.AutogradContext ctx, Tensor gradOutput)
@@ -71,6 +89,8 @@ internal sealed class LayerCheckpoint : autograd.SingleTensorFunction<LayerCheck
             callerRng = random.get_rng_state();
             random.set_rng_state(tensor(rng));
         }
+        if (ctx.get_data("cuda_seed") is long cudaSeed)
+            cuda.manual_seed(cudaSeed);
         Tensor output;
         try
         {

@@ -30,12 +30,4 @@ public static class LlamaAttentionMask
         var allowed = causal.logical_and(realKeys).logical_or(eye(t, dtype: ScalarType.Bool, device: device)); // [B, 1, T, T]
         return allowed.MoveToOuterDisposeScope();
     }
-
-    /// <summary>Position ids [B, T] counted over real tokens (0, 1, 2, … from each row's first real token; 0 at padding).</summary>
-    public static Tensor PositionIdsFromMask(Tensor attentionMask)
-    {
-        using var scope = NewDisposeScope();
-        var m = attentionMask.to_type(ScalarType.Int64);
-        return (m.cumsum(1, ScalarType.Int64) - 1).clamp_min(0).mul(m).MoveToOuterDisposeScope();
-    }
 }

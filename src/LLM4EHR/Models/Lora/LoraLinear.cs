@@ -30,11 +30,11 @@ public sealed class LoraLinear : Module<Tensor, Tensor>
         lora_A = Linear(inFeatures, r, hasBias: false);
         lora_B = Linear(r, outFeatures, hasBias: false);
         using (no_grad())
+        using (NewDisposeScope())
         {
             // kaiming_uniform_(a=√5) on a [r, in] matrix: gain √(2/(1+5)), bound = gain·√(3/in) = 1/√in.
             double bound = 1.0 / Math.Sqrt(inFeatures);
-            using var u = rand([r, inFeatures], generator: generator);
-            lora_A.weight!.copy_(u * (2 * bound) - bound);
+            lora_A.weight!.copy_(rand([r, inFeatures], generator: generator) * (2 * bound) - bound);
             lora_B.weight!.zero_();
         }
         RegisterComponents();
