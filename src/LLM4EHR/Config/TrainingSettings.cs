@@ -10,11 +10,18 @@ namespace LLM4EHR.Config;
 /// <paramref name="CheckpointEverySteps"/> 0 checkpoints for resume only at evaluations and on cancellation.
 /// <paramref name="BestMetric"/> is a key of the metrics dictionary (or <c>loss</c>, the mean validation BCE, lower is better).
 /// <paramref name="PosWeight"/>: null, one weight for every label, or one per label (BCE positive-class weight).
+/// <see cref="HeadLr"/>: peak learning rate of the classification head (null: <paramref name="Lr"/>); a freshly
+/// initialised head usually wants a larger rate than the adapters. Both follow the same warmup/decay schedule.
 /// </summary>
 public sealed record TrainingSettings(
     int Epochs, int BatchSize, int EvalBatchSize, int GradAccum, double Lr, double WeightDecay, double WarmupRatio, double MaxGradNorm,
     int Seed, int EvalEvery, int EarlyStoppingPatience, string BestMetric, double[]? PosWeight, int Threads, int CheckpointEverySteps)
 {
+    public double? HeadLr { get; init; }
+
+    /// <summary>The head's peak learning rate.</summary>
+    public double EffectiveHeadLr => HeadLr ?? Lr;
+
     /// <summary>The seed's choice of model-selection metric per task.</summary>
     public static string DefaultBestMetric(ClinicalTask task) => task == ClinicalTask.Ihm ? "auprc" : "auroc_macro";
 
@@ -36,7 +43,10 @@ public sealed record TrainingSettings(
             BestMetric: s.Text("best_metric", DefaultBestMetric(task)),
             PosWeight: s.OptionalNumbers("pos_weight", min: 0, exclusiveMin: true),
             Threads: s.Int("threads", 0, min: 0),
-            CheckpointEverySteps: s.Int("checkpoint_every_steps", 0, min: 0));
+            CheckpointEverySteps: s.Int("checkpoint_every_steps", 0, min: 0))
+        {
+            HeadLr = s.Has("head_lr") ? s.Number("head_lr", 0, min: 0, exclusiveMin: true) : null,
+        };
         if (t.BestMetric.Length == 0)
             throw s.Error("best_metric", "expected a metric name such as auprc, auroc_macro or loss");
         if (t.PosWeight is { Length: var n } && n != 1 && n != task.LabelCount())
@@ -47,7 +57,7 @@ public sealed record TrainingSettings(
 
     internal YamlMappingNode ToYaml() => YamlOut.Map(
         ("epochs", YamlOut.Int(Epochs)), ("batch_size", YamlOut.Int(BatchSize)), ("eval_batch_size", YamlOut.Int(EvalBatchSize)),
-        ("grad_accum", YamlOut.Int(GradAccum)), ("lr", YamlOut.Num(Lr)), ("weight_decay", YamlOut.Num(WeightDecay)),
+        ("grad_accum", YamlOut.Int(GradAccum)), ("lr", YamlOut.Num(Lr)), ("head_lr", HeadLr is { } h ? YamlOut.Num(h) : YamlOut.Null), ("weight_decay", YamlOut.Num(WeightDecay)),
         ("warmup_ratio", YamlOut.Num(WarmupRatio)), ("max_grad_norm", YamlOut.Num(MaxGradNorm)), ("seed", YamlOut.Int(Seed)),
         ("eval_every", YamlOut.Int(EvalEvery)), ("early_stopping_patience", YamlOut.Int(EarlyStoppingPatience)),
         ("best_metric", YamlOut.Text(BestMetric)), ("pos_weight", YamlOut.Nums(PosWeight)), ("threads", YamlOut.Int(Threads)),

@@ -46,5 +46,7 @@ public sealed class BagOfEmbeddingsClassifier : Module<TokenBatch, Tensor>, ISeq
     public IReadOnlyList<(string Name, Parameter Parameter)> TrainableParameters() =>
         named_parameters().Where(p => p.parameter.requires_grad).ToList();
 
+    public bool IsHeadParameter(string name) => name.StartsWith("score.", StringComparison.Ordinal);
+
     public void SetTrainingMode(bool training) => train(training);
 }

@@ -19,6 +19,12 @@ public interface ISequenceClassifier : IDisposable
     /// <summary>The parameters the optimizer updates (LoRA adapters and head), under stable names.</summary>
     IReadOnlyList<(string Name, Parameter Parameter)> TrainableParameters();
 
+    /// <summary>
+    /// Whether a trainable parameter (by its name in <see cref="TrainableParameters"/>) belongs to the classification
+    /// head, which may train with its own learning rate (<c>training.head_lr</c>).
+    /// </summary>
+    bool IsHeadParameter(string name) => name.StartsWith("head.", StringComparison.Ordinal);
+
     /// <summary>Training mode enables dropout; eval mode disables it.</summary>
     void SetTrainingMode(bool training);
 }

@@ -91,20 +91,33 @@ public sealed class Trainer
         return loop.Run(train, val, position);
     }
 
-    // Two groups as Hugging Face's Trainer builds them: biases and norm weights get no weight decay.
+    // Groups as Hugging Face's Trainer builds them (biases and norm weights get no weight decay), split again into
+    // body (adapters) and head when the head has its own learning rate. Each group keeps its peak rate in
+    // PeakLearningRates; the schedule scales all of them by the same factor.
     private (AdamW Optimizer, IReadOnlyList<(string Name, Parameter Parameter)> Ordered) CreateOptimizer(
         IReadOnlyList<(string Name, Parameter Parameter)> parameters)
     {
         static bool NoDecay(string name) => name.EndsWith("bias", StringComparison.Ordinal) || name.Contains("norm", StringComparison.OrdinalIgnoreCase);
-        var decay = parameters.Where(p => !NoDecay(p.Name)).ToArray();
-        var noDecay = parameters.Where(p => NoDecay(p.Name)).ToArray();
+        bool splitHead = Settings.EffectiveHeadLr != Settings.Lr;
         var groups = new List<AdamW.ParamGroup>();
-        double lr = Settings.Lr;
-        if (decay.Length > 0)
-            groups.Add(new AdamW.ParamGroup(decay.Select(p => p.Parameter).ToArray(), lr, 0.9, 0.999, 1e-8, Settings.WeightDecay, false, false));
-        if (noDecay.Length > 0)
-            groups.Add(new AdamW.ParamGroup(noDecay.Select(p => p.Parameter).ToArray(), lr, 0.9, 0.999, 1e-8, 0.0, false, false));
+        var peaks = new List<double>();
+        var ordered = new List<(string Name, Parameter Parameter)>();
+        foreach (bool head in splitHead ? new[] { false, true } : [false])
+            foreach (bool decay in new[] { true, false })
+            {
+                var members = parameters.Where(p => NoDecay(p.Name) != decay && (!splitHead || Model.IsHeadParameter(p.Name) == head)).ToArray();
+                if (members.Length == 0)
+                    continue;
+                double lr = head ? Settings.EffectiveHeadLr : Settings.Lr;
+                groups.Add(new AdamW.ParamGroup(members.Select(p => p.Parameter).ToArray(), lr, 0.9, 0.999, 1e-8, decay ? Settings.WeightDecay : 0.0, false, false));
+                peaks.Add(lr);
+                ordered.AddRange(members);
+            }
+        PeakLearningRates = peaks;
         // state_dict() lists states group by group, parameter by parameter: keep the names in that order.
-        return (new AdamW(groups, lr, 0.9, 0.999, 1e-8, Settings.WeightDecay), [.. decay, .. noDecay]);
+        return (new AdamW(groups, Settings.Lr, 0.9, 0.999, 1e-8, Settings.WeightDecay), ordered);
     }
+
+    /// <summary>Peak learning rate of each optimizer parameter group, in group order.</summary>
+    internal IReadOnlyList<double> PeakLearningRates { get; private set; } = [];
 }

@@ -62,7 +62,11 @@ internal sealed class TrainingLoop(Trainer t, AdamW optimizer, IReadOnlyList<(st
     private (double Loss, double GradNorm, double TokensPerSecond) Step(int[][] group, IReadOnlyList<TokenizedStay> train, double lr, Tensor? posWeight)
     {
         var started = Stopwatch.GetTimestamp();
-        foreach (var pg in optimizer.ParamGroups) pg.LearningRate = lr;
+        // lr is the body's scheduled rate; every group (e.g. a head with its own head_lr) follows the same schedule.
+        double factor = _s.Lr > 0 ? lr / _s.Lr : 0;
+        int gi = 0;
+        foreach (var pg in optimizer.ParamGroups)
+            pg.LearningRate = t.PeakLearningRates[gi++] * factor;
         optimizer.zero_grad();
         double lossSum = 0;
         long tokens = 0;
