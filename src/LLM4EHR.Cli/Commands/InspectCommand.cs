@@ -27,7 +27,7 @@ internal sealed class InspectCommand : Command<InspectCommand.Settings>
         string root = settings.DataRoot ?? throw new BadInputException("--data-root is required");
         var splits = P2xDataset.LoadAll(root, task);
         var summaries = Enum.GetValues<P2xSplit>()
-            .Select(s => P2xSplitSummary.Of(s.ToString().ToLowerInvariant(), task, splits[s])).ToList();
+            .Select(s => P2xSplitSummary.Of(P2xSchema.SplitName(s), task, splits[s])).ToList();
 
         var table = new Table().Title($"{task.Id()} p2x splits in {Markup.Escape(root)}")
             .Caption("notes, chars, irg rows: mean per stay; no notes: stays without notes; missing: unobserved reg_ts cells");

@@ -109,7 +109,7 @@ public sealed class ExperimentRunnerTests(ExperimentSandbox sandbox)
             .ToDictionary(f => f, File.GetLastWriteTimeUtc);
         var stages = new List<ExperimentStage>();
 
-        var splits = sandbox.Runner(sandbox.Config(), stages: new InlineProgress<ExperimentStage>(stages.Add)).Prepare(ComputeDevice.Cpu);
+        var splits = sandbox.Runner(sandbox.Config(), stages: new InlineProgress<ExperimentStage>(stages.Add)).Prepare();
 
         Assert.DoesNotContain(stages, s => s.Name is "demo" or "data");
         Assert.Equal(3, stages.Count(s => s.Name == "tokenize" && s.Detail.Contains(": hit")));

@@ -47,7 +47,7 @@ public sealed class RunAdapterExportTests(ExperimentSandbox sandbox)
         }
         var expected = PredictionCsv.Read(Path.Combine(run.RunDir, "test", "predictions.csv"));
         var tokenizer = Llama3Tokenizer.FromModelFolder(config.Model.Path);
-        var stays = sandbox.Runner(config).Prepare(ClassifierFactory.ResolveCompute(config.Model)).Test;
+        var stays = sandbox.Runner(config).Prepare().Test;
         var predictions = Predictor.Predict(model, stays, TokenCollator.For(tokenizer).Collate, batchSize: 16);
 
         Assert.Equal(expected.Names, predictions.Names);

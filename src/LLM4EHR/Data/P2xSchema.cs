@@ -33,12 +33,15 @@ public static class P2xSchema
         _ => throw new ArgumentOutOfRangeException(nameof(task)),
     };
 
-    /// <summary>File name of a split, e.g. <c>train_p2x_data.pkl</c>.</summary>
-    public static string FileName(P2xSplit split) => split switch
+    /// <summary>Lower-case name of a split (<c>train</c>, <c>val</c>, <c>test</c>), as in file and folder names.</summary>
+    public static string SplitName(P2xSplit split) => split switch
     {
-        P2xSplit.Train => "train_p2x_data.pkl",
-        P2xSplit.Val => "val_p2x_data.pkl",
-        P2xSplit.Test => "test_p2x_data.pkl",
+        P2xSplit.Train => "train",
+        P2xSplit.Val => "val",
+        P2xSplit.Test => "test",
         _ => throw new ArgumentOutOfRangeException(nameof(split)),
     };
+
+    /// <summary>File name of a split, e.g. <c>train_p2x_data.pkl</c>.</summary>
+    public static string FileName(P2xSplit split) => $"{SplitName(split)}_p2x_data.pkl";
 }

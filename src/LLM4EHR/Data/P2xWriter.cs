@@ -1,4 +1,5 @@
 using LLM4EHR.Data.Pickle;
+using LLM4EHR.IO;
 
 namespace LLM4EHR.Data;
 
@@ -9,24 +10,8 @@ namespace LLM4EHR.Data;
 /// </summary>
 public static class P2xWriter
 {
-    /// <summary>Writes atomically: a temp file beside <paramref name="path"/>, renamed over it when complete.</summary>
-    public static void Write(string path, IReadOnlyList<IcuStay> stays)
-    {
-        string full = Path.GetFullPath(path);
-        Directory.CreateDirectory(Path.GetDirectoryName(full)!);
-        string temp = full + $".tmp-{Environment.ProcessId}-{Guid.NewGuid():N}";
-        try
-        {
-            using (var file = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16))
-                Write(file, stays);
-            File.Move(temp, full, overwrite: true);
-        }
-        finally
-        {
-            if (File.Exists(temp))
-                File.Delete(temp);
-        }
-    }
+    /// <summary>Writes atomically (<see cref="AtomicFile"/>): a temp file beside <paramref name="path"/>, renamed over it when complete.</summary>
+    public static void Write(string path, IReadOnlyList<IcuStay> stays) => AtomicFile.Write(path, file => Write(file, stays));
 
     /// <summary>Writes the pickle of <paramref name="stays"/> to a stream.</summary>
     public static void Write(Stream output, IReadOnlyList<IcuStay> stays)

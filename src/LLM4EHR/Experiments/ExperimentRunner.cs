@@ -38,7 +38,7 @@ public sealed class ExperimentRunner(ExperimentConfig config)
         if (!resume && !Config.Output.Overwrite)
             RunLayout.RequireFresh(runDir);
         var compute = ClassifierFactory.ResolveCompute(Config.Model);
-        var splits = Prepare(compute);
+        var splits = Prepare();
 
         Directory.CreateDirectory(runDir);
         if (!resume && Config.Output.Overwrite)
@@ -94,33 +94,27 @@ public sealed class ExperimentRunner(ExperimentConfig config)
     {
         var compute = ClassifierFactory.ResolveCompute(Config.Model);
         var tokenizer = Llama3Tokenizer.FromModelFolder(Config.Model.Path);
-        var stays = Tokenize(split, tokenizer, out _);
+        var stays = Tokenize(split, tokenizer).Stays;
         Report("model", $"loading {Config.Model.Path} on {compute}");
         using var model = ClassifierFactory.Build(Config, compute);
         TrainedWeights.Load(model, RunLayout.BestWeights(runDir));
-        string name = split.ToString().ToLowerInvariant();
-        return EvaluateSplit(model, TokenCollator.For(tokenizer, Config.Text.PadSide), stays, runDir, name, compute, cancellationToken);
+        return EvaluateSplit(model, TokenCollator.For(tokenizer, Config.Text.PadSide), stays, runDir, P2xSchema.SplitName(split), compute, cancellationToken);
     }
 
     /// <summary>Creates demo assets if asked, then loads and tokenizes all three splits.</summary>
-    public PreparedSplits Prepare(ComputeDevice compute)
+    public PreparedSplits Prepare()
     {
         if (DemoAssets.EnsureCohort(Config.Task, Config.Data))
             Report("demo", $"wrote a synthetic {Config.Task.Id()} cohort to {Config.Data.Root}");
         if (DemoAssets.EnsureTinyModel(Config.Model))
             Report("demo", $"wrote a tiny random Llama to {Config.Model.Path}");
         var tokenizer = Llama3Tokenizer.FromModelFolder(Config.Model.Path);
-        var summaries = new Dictionary<string, TokenizationSummary>();
-        var train = Tokenize(P2xSplit.Train, tokenizer, out var s1);
-        var val = Tokenize(P2xSplit.Val, tokenizer, out var s2);
-        var test = Tokenize(P2xSplit.Test, tokenizer, out var s3);
-        summaries["train"] = s1;
-        summaries["val"] = s2;
-        summaries["test"] = s3;
-        return new PreparedSplits(tokenizer, train, val, test, summaries);
+        var splits = Enum.GetValues<P2xSplit>().ToDictionary(s => s, s => Tokenize(s, tokenizer));
+        return new PreparedSplits(tokenizer, splits[P2xSplit.Train].Stays, splits[P2xSplit.Val].Stays, splits[P2xSplit.Test].Stays,
+            splits.ToDictionary(kv => P2xSchema.SplitName(kv.Key), kv => kv.Value.Summary));
     }
 
-    private IReadOnlyList<TokenizedStay> Tokenize(P2xSplit split, Llama3Tokenizer tokenizer, out TokenizationSummary summary)
+    private TokenizedSplit Tokenize(P2xSplit split, Llama3Tokenizer tokenizer)
     {
         string file = P2xDataset.SplitPath(Config.Data.Root, split);
         var cached = new TokenizedSplitCache(TokenCacheDirectory).GetOrCreate(file, tokenizer, Config.Text.ToNoteSelection(),
@@ -129,10 +123,8 @@ public sealed class ExperimentRunner(ExperimentConfig config)
                 Report("data", $"loading {file}");
                 return P2xDataset.LoadSplit(Config.Data.Root, Config.Task, split);
             });
-        summary = cached.Split.Summary;
-        Report("tokenize", $"{split.ToString().ToLowerInvariant()}: {cached.Outcome.ToString().ToLowerInvariant()} " +
-            $"({summary})");
-        return cached.Split.Stays;
+        Report("tokenize", $"{P2xSchema.SplitName(split)}: {cached.Outcome.ToString().ToLowerInvariant()} ({cached.Split.Summary})");
+        return cached.Split;
     }
 
     private EvaluationReport EvaluateSplit(ISequenceClassifier model, TokenCollator collator, IReadOnlyList<TokenizedStay> stays,

@@ -1,4 +1,5 @@
 using LLM4EHR.Config;
+using LLM4EHR.Data;
 using LLM4EHR.Models.Lora;
 using LLM4EHR.SafeTensors;
 using LLM4EHR.Training;
@@ -44,7 +45,7 @@ public static class RunAdapterExport
 
         var head = new Dictionary<string, Tensor> { ["weight"] = file.Load("head.weight"), ["bias"] = file.Load("head.bias") };
         SafeTensorsWriter.Write(Path.Combine(outDir, HeadFile), head,
-            new Dictionary<string, string> { ["task"] = config.Task.ToString().ToLowerInvariant(), ["pooling"] = "masked_mean" });
+            new Dictionary<string, string> { ["task"] = config.Task.Id(), ["pooling"] = "masked_mean" });
         return modules;
     }
 }
