@@ -16,9 +16,16 @@ public static class SystemTool
     {
         if (File.Exists(path))
             return;
-        var problem = $"{path} not found (apt-get install -y {debianPackage})";
-        if (Python.IsCi)
+        Unavailable($"{path} not found (apt-get install -y {debianPackage})");
+    }
+
+    /// <summary>The one policy for a missing external tool: skip with the reason on a user machine, fail under CI.</summary>
+    public static void Unavailable(string problem)
+    {
+        if (IsCi)
             throw new InvalidOperationException($"check must run in CI: {problem}");
         Skip.If(true, problem);
     }
+
+    public static bool IsCi => string.Equals(Environment.GetEnvironmentVariable("CI"), "true", StringComparison.OrdinalIgnoreCase);
 }
