@@ -3,7 +3,7 @@
 #:property PublishAot=false
 // The library without notebooks: a .NET 10 file-based app. From the repository root:
 //     dotnet run notebooks/train-demo.cs
-// Trains the IHM demo (synthetic cohort + tiny Llama, created on first use) and prints the test AUROC.
+// Trains the IHM demo (synthetic cohort + tiny Llama, created on first use) into runs/example-train-demo and prints the test AUROC.
 // Relative paths in the config resolve against the current directory, so run it from the repository root.
 using LLM4EHR.Config;
 using LLM4EHR.Experiments;
@@ -12,7 +12,8 @@ using LLM4EHR.Training;
 
 OpenMpWaitPolicy.PreferPassive(); // before libtorch loads: idle OpenMP threads sleep instead of spinning
 
-var config = ExperimentConfigLoader.Load("config/demo-ihm.yaml", args); // args: dotted overrides, e.g. training.epochs=1
+// Its own run folder, so it never replaces the run the README's CLI command writes (runs/demo-ihm).
+var config = ExperimentConfigLoader.Load("config/demo-ihm.yaml", ["output.run_dir=runs/example-train-demo", .. args]); // args: dotted overrides, e.g. training.epochs=1
 var runner = new ExperimentRunner(config)
 {
     Stages = new SyncProgress<ExperimentStage>(stage => Console.WriteLine($"{stage.Name}: {stage.Detail}")),

@@ -21,10 +21,27 @@ internal static class CommandCatalog
         app.Configure(config =>
         {
             config.SetApplicationName("llm4ehr");
+            config.SetApplicationVersion(Version);
             config.PropagateExceptions();
+            config.UseStrictParsing();
             Register(config);
         });
         return app;
+    }
+
+    /// <summary>Every command's attribute and settings type (the <c>TSettings</c> of its <c>Command&lt;TSettings&gt;</c>).</summary>
+    public static IEnumerable<(CliCommandAttribute Attr, Type Settings)> Commands() =>
+        typeof(CommandCatalog).Assembly.GetTypes()
+            .Select(t => (Type: t, Attr: t.GetCustomAttribute<CliCommandAttribute>()))
+            .Where(x => x.Attr is not null)
+            .Select(x => (x.Attr!, SettingsOf(x.Type)));
+
+    private static Type SettingsOf(Type command)
+    {
+        for (var t = command; t is not null; t = t.BaseType)
+            if (t.IsGenericType && t.GetGenericArguments() is [var settings] && typeof(CommandSettings).IsAssignableFrom(settings))
+                return settings;
+        return typeof(EmptyCommandSettings);
     }
 
     public static void Register(IConfigurator config)
@@ -51,8 +68,12 @@ internal static class CommandCatalog
         }
     }
 
+    /// <summary>The informational version: the package version and, for builds from a checkout, the commit (1.0.0+abc123def456).</summary>
+    public static string Version =>
+        typeof(CommandCatalog).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "unknown";
+
     private static readonly Dictionary<string, string> BranchDescriptions = new()
     {
-        ["bench"] = "Benchmarks: each prints one 'bench <name>: key=value ...' summary line (see shared/BENCHMARKS.md).",
+        ["bench"] = "Benchmarks: each prints one 'bench <name>: key=value ...' summary line (conventions: src/LLM4EHR/Benchmarks/README.md).",
     };
 }

@@ -10,20 +10,23 @@ public static class ReportCharts
     /// <summary>ROC curves of the report (one per label, then "micro" for Pheno); labels with a single class have none.</summary>
     public static GenericChart Roc(EvaluationReport report, string title = "ROC curve") =>
         Charts.Roc(report.Curves.Where(c => c.Roc is not null)
-            .Select(c => (Legend(report, c), c.Roc!.FalsePositiveRate, c.Roc.TruePositiveRate)), title);
+            .Select(c => (Legend(report, c), c.Roc!.FalsePositiveRate, c.Roc.TruePositiveRate)), Title(report, title));
 
     /// <summary>Precision–recall curves of the report, like <see cref="Roc"/>.</summary>
     public static GenericChart PrecisionRecall(EvaluationReport report, string title = "Precision-recall curve") =>
         Charts.PrecisionRecall(report.Curves.Where(c => c.PrecisionRecall is not null)
-            .Select(c => (Legend(report, c), c.PrecisionRecall!.Recall, c.PrecisionRecall.Precision)), title);
+            .Select(c => (Legend(report, c), c.PrecisionRecall!.Recall, c.PrecisionRecall.Precision)), Title(report, title));
 
     /// <summary>Reliability diagram of the report (Pheno: all stay × label pairs pooled), with Brier and ECE in the legend.</summary>
     public static GenericChart Calibration(EvaluationReport report, string title = "Calibration")
     {
         var bins = report.Calibration.Reliability;
         string name = $"model (Brier {report.Calibration.Brier:F3}, ECE {report.Calibration.Ece:F3})";
-        return Charts.Calibration(bins.Select(b => b.MeanPredicted).ToArray(), bins.Select(b => b.FractionPositive).ToArray(), name, title);
+        return Charts.Calibration(bins.Select(b => b.MeanPredicted).ToArray(), bins.Select(b => b.FractionPositive).ToArray(), name, Title(report, title));
     }
+
+    // A chart of a generated cohort says so in its title, so a screenshot is never taken for a MIMIC result.
+    private static string Title(EvaluationReport report, string title) => report.SyntheticData ? title + " (synthetic demo data)" : title;
 
     /// <summary>Training loss per optimizer step, with the per-epoch mean train loss and validation loss at each epoch's last step.</summary>
     public static GenericChart Loss(TrainingHistory history, string title = "Loss")

@@ -27,9 +27,9 @@ internal sealed class EvaluateCommand : Command<EvaluateCommand.Settings>
         public int Bootstrap { get; init; } = 1000;
 
         [CommandOption("--seed <SEED>")]
-        [Description("Bootstrap seed.")]
-        [DefaultValue(0)]
-        public int Seed { get; init; }
+        [Description("Bootstrap seed (default 0, the seed every run's own metrics.json uses, so the intervals agree).")]
+        [DefaultValue(EvaluationOptions.DefaultBootstrapSeed)]
+        public int Seed { get; init; } = EvaluationOptions.DefaultBootstrapSeed;
 
         [CommandOption("--threshold <T>")]
         [Description("A probability >= T counts as positive (F1, accuracy).")]

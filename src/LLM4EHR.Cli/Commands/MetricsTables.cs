@@ -54,6 +54,8 @@ internal static class MetricsTables
             $"[grey]calibration[/] Brier {c.Brier.ToString("F4", CultureInfo.InvariantCulture)}  ECE ({c.Bins} bins) {c.Ece.ToString("F4", CultureInfo.InvariantCulture)}");
         if (report.SingleClassLabels.Count > 0)
             AnsiConsole.MarkupLineInterpolated($"[yellow]single-class labels (no AUROC/AUPRC, left out of macro means):[/] {string.Join("; ", report.SingleClassLabels)}");
+        if (report.SyntheticData)
+            AnsiConsole.MarkupLine("[yellow]synthetic data:[/] these stays come from the generated demo cohort, not MIMIC; the numbers only show the pipeline works");
     }
 
     private static string Format(double? value) =>

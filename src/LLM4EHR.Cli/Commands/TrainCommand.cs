@@ -1,6 +1,7 @@
 using System.ComponentModel;
 using LLM4EHR.Config;
 using LLM4EHR.Experiments;
+using LLM4EHR.Training;
 using Spectre.Console;
 using Spectre.Console.Cli;
 
@@ -25,16 +26,32 @@ internal sealed class TrainCommand : Command<TrainCommand.Settings>
         public string? Out { get; init; }
 
         [CommandOption("--resume")]
-        [Description("Continue an interrupted run from its last checkpoint.")]
+        [Description("Continue an interrupted run from its last checkpoint (with --out RUN_DIR, --config defaults to the run's saved config.yaml).")]
         public bool Resume { get; init; }
 
+        [CommandOption("--check")]
+        [Description("Dry run: check config, data, model and run folder, print the plan (stays, steps, tokens, memory), train nothing.")]
+        public bool Check { get; init; }
+
         public override ValidationResult Validate() =>
-            string.IsNullOrWhiteSpace(Config) ? ValidationResult.Error("--config FILE is required") : ValidationResult.Success();
+            string.IsNullOrWhiteSpace(Config) && !(Resume && Out is not null)
+                ? ValidationResult.Error("--config FILE is required (or --resume --out RUN_DIR to continue a run with its saved config)")
+                : ValidationResult.Success();
     }
 
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
-        var config = ExperimentConfigLoader.Load(settings.Config, settings.Set);
+        // `train --resume --out RUN_DIR` (what an interrupted run prints) resumes with the run's own resolved config.
+        string configPath = string.IsNullOrWhiteSpace(settings.Config) ? RunLayout.Config(settings.Out!) : settings.Config;
+        if (!File.Exists(configPath) && string.IsNullOrWhiteSpace(settings.Config))
+            throw new BadInputException($"{settings.Out}: not a run folder (no config.yaml); pass --config FILE");
+        var config = ExperimentConfigLoader.Load(configPath, settings.Set);
+        if (settings.Check)
+        {
+            var plan = new ExperimentRunner(config) { Stages = new TrainingConsole().Stages }.Check(settings.Out, settings.Resume);
+            PlanTable.Write(plan, config);
+            return 0;
+        }
         var view = new TrainingConsole();
         using var cts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         ConsoleCancelEventHandler onCancel = (_, e) => { e.Cancel = true; cts.Cancel(); };

@@ -87,6 +87,16 @@ public class ExperimentConfigTests
     }
 
     [Fact]
+    public void Lora_defaults_are_the_seeds_r8_alpha32_in_the_config_and_the_adapter_settings_alike()
+    {
+        var lora = ExperimentConfigLoader.Parse(Minimal, "m.yaml").Lora;
+        var adapters = new LLM4EHR.Models.Lora.LoraSettings();
+        Assert.Equal((8, 32.0), (lora.R, lora.Alpha));
+        Assert.Equal((adapters.R, adapters.Alpha), (lora.R, lora.Alpha));
+        Assert.Equal(adapters.Targets, lora.Targets);
+    }
+
+    [Fact]
     public void Text_choices_read_snake_case_and_map_to_note_selection()
     {
         var c = ExperimentConfigLoader.Parse(Minimal, "m.yaml",
@@ -112,6 +122,7 @@ public class ExperimentConfigTests
     [InlineData("quantization:\n  double_quant: true", "x.yaml:7: quantization.double_quant: needs nf4")]
     [InlineData("training:\n  pos_weight: [1, 2]", "x.yaml:7: training.pos_weight: expected one number or 1 (one per ihm label), got 2")]
     [InlineData("lora:\n  targets: q_proj", "x.yaml:7: lora.targets: expected a list")]
+    [InlineData("training:\n  best_metric: auc", "x.yaml:7: training.best_metric: 'auc' is not a ihm validation metric (expected one of auroc, auprc, f1, accuracy, brier, ece, loss)")]
     public void Bad_values_name_file_line_and_key(string extra, string expected)
     {
         // Lines 1-5 hold task, data and model; the extra section starts on line 6.

@@ -90,9 +90,19 @@ public sealed class P2xBadInputTests
             FailsWith(f => f["reg_ts"] = w => w.DoubleArray([47, 34], new double[47 * 34])));
 
     [Fact]
-    public void Pheno_needs_24_hours() =>
-        Assert.Equal($"{Where}: reg_ts: expected [24,34], got [48,34]",
+    public void Pheno_needs_24_hours_and_48_hours_looks_like_ihm() =>
+        Assert.Equal($"{Where}: reg_ts: expected [24,34], got [48,34] (the shapes look like ihm data: is the task ihm?)",
             FailsWith(f => f["reg_ts"] = w => w.DoubleArray([48, 34], new double[48 * 34]), ClinicalTask.Pheno));
+
+    [Fact]
+    public void Ihm_with_26_pheno_labels_says_the_task_looks_like_pheno() =>
+        Assert.Equal($"{Where}: label: expected 1 values for ihm, got 26 (the shapes look like pheno data: is the task pheno?)",
+            FailsWith(f => f["label"] = w => RecordPickle.IntList(w, Enumerable.Repeat(0L, 26))));
+
+    [Fact]
+    public void A_shape_that_fits_no_task_gets_no_task_hint() =>
+        Assert.Equal($"{Where}: reg_ts: expected [48,34], got [30,34]",
+            FailsWith(f => f["reg_ts"] = w => w.DoubleArray([30, 34], new double[30 * 34])));
 
     [Fact]
     public void Irregular_series_wrong_width() =>

@@ -54,22 +54,10 @@ public sealed class ExperimentCommandTests(ExperimentSandbox sandbox)
     }
 
     /// <summary>Runs the CLI as Program does; returns the exit code and what went to stderr.</summary>
-    private static (int Code, string Stderr) Run(params string[] args)
+    internal static (int Code, string Stderr) Run(params string[] args)
     {
+        // Errors go to the writer given, not to Console.Error, which tests running in parallel may be writing to.
         var stderr = new StringWriter();
-        var previous = Console.Error;
-        Console.SetError(stderr);
-        try
-        {
-            return (CommandCatalog.CreateApp().Run(args), stderr.ToString());
-        }
-        catch (Exception e)
-        {
-            return (ErrorReporter.Report(e, verbose: false), stderr.ToString());
-        }
-        finally
-        {
-            Console.SetError(previous);
-        }
+        return (CliEntry.Run(args, stderr), stderr.ToString());
     }
 }

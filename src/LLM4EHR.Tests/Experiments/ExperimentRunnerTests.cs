@@ -101,6 +101,21 @@ public sealed class ExperimentRunnerTests(ExperimentSandbox sandbox)
     }
 
     [Fact]
+    public void Evaluate_on_a_runs_predictions_gives_the_runs_own_intervals()
+    {
+        string run = sandbox.Baseline.RunDir;
+        string output = Path.Combine(sandbox.Root, "re-evaluated", "metrics.json");
+        var (code, stderr) = ExperimentCommandTests.Run("evaluate", "--predictions", Path.Combine(run, "test", "predictions.csv"),
+            "--bootstrap", ExperimentSandbox.Bootstrap.ToString(), "--out", output);
+        Assert.True(code == 0, stderr);
+        using var own = JsonDocument.Parse(File.ReadAllText(Path.Combine(run, "test", "metrics.json")));
+        using var again = JsonDocument.Parse(File.ReadAllText(output));
+        // Same predictions, same documented default seed: the same intervals, to the last digit.
+        Assert.Equal(own.RootElement.GetProperty("ci").GetRawText(), again.RootElement.GetProperty("ci").GetRawText());
+        Assert.Equal(0, own.RootElement.GetProperty("bootstrap").GetProperty("seed").GetInt32());
+    }
+
+    [Fact]
     public void A_second_run_reuses_the_demo_assets_and_the_token_cache()
     {
         _ = sandbox.Baseline;

@@ -1,6 +1,7 @@
 using LLM4EHR.Experiments;
-using LLM4EHR.Training;
 using LLM4EHR.Runtime;
+using LLM4EHR.Tests.Support;
+using LLM4EHR.Training;
 
 namespace LLM4EHR.Tests.Experiments;
 
@@ -43,22 +44,29 @@ public sealed class ExperimentVariantsTests(ExperimentSandbox sandbox)
     }
 
     [Fact]
-    public void With_overwrite_a_fresh_run_replaces_the_previous_runs_files_and_keeps_the_users()
+    public void With_overwrite_a_fresh_run_replaces_the_previous_runs_files_says_which_and_keeps_the_users()
     {
         string run = sandbox.RunDir("overwritten");
         Directory.CreateDirectory(RunLayout.Checkpoints(run));
         Directory.CreateDirectory(Path.Combine(run, "test"));
         File.WriteAllText(RunLayout.Log(run), "{\"type\":\"step\",\"step\":99}\n");
         File.WriteAllText(RunLayout.ResumeState(run), "stale");
-        File.WriteAllText(Path.Combine(run, "test", "stale.txt"), "stale");
-        File.WriteAllText(Path.Combine(run, "notes.txt"), "mine");
+        // The user's files, anywhere in the run folder (also inside folders the tool writes into), must survive.
+        string[] users = [Path.Combine(run, "notes.txt"), Path.Combine(run, "test", "my-plot.txt"), Path.Combine(run, "checkpoints", "keep.safetensors")];
+        foreach (var file in users)
+            File.WriteAllText(file, "mine: " + Path.GetFileName(file));
+        var before = users.Select(FileHash.Of).ToList();
+        var stages = new List<ExperimentStage>();
 
-        var result = sandbox.Runner(sandbox.Config("output.overwrite=true", "lora.enabled=false", "training.epochs=1")).Train(run);
+        var result = sandbox.Runner(sandbox.Config("output.overwrite=true", "lora.enabled=false", "training.epochs=1"),
+            stages: new InlineProgress<ExperimentStage>(stages.Add)).Train(run);
 
         AssertTrained(result, expectedSteps: 15);
         Assert.Equal(Enumerable.Range(1, 15), ExperimentSandbox.LogRecords(run, "step").Select(s => s.GetProperty("step").GetInt32()));
-        Assert.False(File.Exists(Path.Combine(run, "test", "stale.txt")));
-        Assert.Equal("mine", File.ReadAllText(Path.Combine(run, "notes.txt")));
+        Assert.Equal(before, users.Select(FileHash.Of));
+        // One line, before anything is replaced, naming exactly the previous run's files.
+        var replace = Assert.Single(stages, s => s.Name == "replace");
+        Assert.Equal($"replacing the previous run in {run} (output.overwrite): log.jsonl, checkpoints/last.safetensors", replace.Detail);
     }
 
     private static void AssertTrained(ExperimentResult result, int expectedSteps)

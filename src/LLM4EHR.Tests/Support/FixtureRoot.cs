@@ -1,8 +1,10 @@
 namespace LLM4EHR.Tests.Support;
 
 /// <summary>
-/// Locates the shared reference fixtures: <c>$LLM4EHR_FIXTURES</c>, else <c>../shared/fixtures</c> beside the
-/// repository root. Fixture theories enumerate case folders from here, so new cases run without code changes.
+/// Locates the reference fixtures: <c>$LLM4EHR_FIXTURES</c>, else the copy kept in the repository
+/// (<c>src/LLM4EHR.Tests/fixtures</c>, so a plain clone tests itself). CI also runs the fixture tests with
+/// <c>LLM4EHR_FIXTURES=../shared/fixtures</c> when that folder exists, so new upstream cases are always exercised.
+/// Fixture theories enumerate case folders from here, so new cases run without code changes.
 /// </summary>
 public static class FixtureRoot
 {
@@ -13,7 +15,7 @@ public static class FixtureRoot
             var env = Environment.GetEnvironmentVariable("LLM4EHR_FIXTURES");
             if (!string.IsNullOrWhiteSpace(env))
                 return System.IO.Path.GetFullPath(env);
-            return System.IO.Path.GetFullPath(System.IO.Path.Combine(RepoRoot.Path, "..", "shared", "fixtures"));
+            return System.IO.Path.Combine(RepoRoot.Path, "src", "LLM4EHR.Tests", "fixtures");
         }
     }
 

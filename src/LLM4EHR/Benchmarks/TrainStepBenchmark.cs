@@ -10,7 +10,7 @@ using F = TorchSharp.torch.nn.functional;
 namespace LLM4EHR.Benchmarks;
 
 /// <summary>
-/// <c>bench train-step</c>: one training step of the bench model (shared/BENCHMARKS.md): frozen Llama base with
+/// <c>bench train-step</c>: one training step of the bench model (src/LLM4EHR/Benchmarks/README.md): frozen Llama base with
 /// LoRA on q_proj/v_proj, masked-mean pooled linear head, BCE, one AdamW step; the median of several timed steps after warm-ups,
 /// with FLOPs counted by the shared convention and divided by this process's f32 matmul rate (mfu).
 /// </summary>
@@ -84,7 +84,7 @@ public static class TrainStepBenchmark
     }
 
     /// <summary>
-    /// shared/BENCHMARKS.md: per token and layer, linear forward FLOPs 2·(H·A·D + 2·H·K·D + A·D·H + 3·H·I) count
+    /// Benchmarks/README.md: per token and layer, linear forward FLOPs 2·(H·A·D + 2·H·K·D + A·D·H + 3·H·I) count
     /// twice (forward + input gradients of a frozen base) and the attention core 2·2·T·A·D three times.
     /// </summary>
     public static double FlopsPerStep(LlamaConfig c, int batch, int t)

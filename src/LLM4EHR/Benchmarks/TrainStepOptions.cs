@@ -1,6 +1,6 @@
 namespace LLM4EHR.Benchmarks;
 
-/// <summary>The bench model and step of <c>llm4ehr bench train-step</c> (defaults: shared/BENCHMARKS.md).</summary>
+/// <summary>The bench model and step of <c>llm4ehr bench train-step</c> (defaults: Benchmarks/README.md).</summary>
 public sealed record TrainStepOptions
 {
     public int Hidden { get; init; } = 256;

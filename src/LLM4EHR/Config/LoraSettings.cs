@@ -14,7 +14,7 @@ public sealed record LoraSettings(bool Enabled, int R, double Alpha, double Drop
 
     internal static LoraSettings Read(ConfigSection s)
     {
-        var l = new LoraSettings(s.Bool("enabled", true), s.Int("r", 8, min: 1), s.Number("alpha", 16, min: 0, exclusiveMin: true),
+        var l = new LoraSettings(s.Bool("enabled", true), s.Int("r", Models.Lora.LoraSettings.DefaultR, min: 1), s.Number("alpha", Models.Lora.LoraSettings.DefaultAlpha, min: 0, exclusiveMin: true),
             s.Number("dropout", 0.05, min: 0, max: 0.99), s.TextList("targets", Models.Lora.LoraSettings.DefaultTargets));
         if (l.Enabled && l.Targets.Count == 0)
             throw s.Error("targets", "expected at least one module name (e.g. [q_proj, v_proj]) when LoRA is enabled");

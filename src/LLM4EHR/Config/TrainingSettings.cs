@@ -1,4 +1,5 @@
 using LLM4EHR.Data;
+using LLM4EHR.Evaluation;
 using YamlDotNet.RepresentationModel;
 
 namespace LLM4EHR.Config;
@@ -47,8 +48,10 @@ public sealed record TrainingSettings(
         {
             HeadLr = s.Has("head_lr") ? s.Number("head_lr", 0, min: 0, exclusiveMin: true) : null,
         };
-        if (t.BestMetric.Length == 0)
-            throw s.Error("best_metric", "expected a metric name such as auprc, auroc_macro or loss");
+        // Checked here, not after the first epoch: a typo must fail before hours of training.
+        var metrics = MetricKeys.Validation(task);
+        if (!metrics.Contains(t.BestMetric))
+            throw s.Error("best_metric", $"'{t.BestMetric}' is not a {task.Id()} validation metric (expected one of {string.Join(", ", metrics)})");
         if (t.PosWeight is { Length: var n } && n != 1 && n != task.LabelCount())
             throw s.Error("pos_weight", $"expected one number or {task.LabelCount()} (one per {task.Id()} label), got {n}");
         s.Finish();

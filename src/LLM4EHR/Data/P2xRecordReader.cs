@@ -28,7 +28,8 @@ internal sealed class P2xRecordReader(string fileName, ClinicalTask task)
             string name = PickleText.AsString(dict[P2xSchema.NameKey])
                 ?? throw field.Error(P2xSchema.NameKey, $"expected str, got {PickleTypeName.Of(dict[P2xSchema.NameKey])}");
             int hours = task.HorizonHours();
-            var reg = Matrix(dict[P2xSchema.RegularSeriesKey], field.Of(P2xSchema.RegularSeriesKey), hours, P2xSchema.RegularColumns);
+            var reg = Matrix(dict[P2xSchema.RegularSeriesKey], field.Of(P2xSchema.RegularSeriesKey), hours, P2xSchema.RegularColumns,
+                rows => rows == Other.HorizonHours() ? OtherTaskHint : "");
             var irg = Matrix(dict[P2xSchema.IrregularSeriesKey], field.Of(P2xSchema.IrregularSeriesKey), null, P2xSchema.VariableCount);
             var mask = Matrix(dict[P2xSchema.IrregularMaskKey], field.Of(P2xSchema.IrregularMaskKey), irg.Rows, P2xSchema.VariableCount);
             var times = Vector(dict[P2xSchema.IrregularTimesKey], field.Of(P2xSchema.IrregularTimesKey));
@@ -45,14 +46,19 @@ internal sealed class P2xRecordReader(string fileName, ClinicalTask task)
         }
     }
 
-    private static SeriesMatrix Matrix(object? value, FieldContext.Field f, int? rows, int cols)
+    // The commonest wrong-task mistake (--task ihm on Pheno files, or the reverse) gets named, not just the shapes.
+    private ClinicalTask Other => task == ClinicalTask.Ihm ? ClinicalTask.Pheno : ClinicalTask.Ihm;
+    private string OtherTaskHint => $" (the shapes look like {Other.Id()} data: is the task {Other.Id()}?)";
+
+    private static SeriesMatrix Matrix(object? value, FieldContext.Field f, int? rows, int cols, Func<long, string>? hint = null)
     {
         if (value is not NumpyArray array)
             throw f.Error($"expected a 2-D NumPy array, got {PickleTypeName.Of(value)}");
         if (array.Defect is not null)
             throw f.Error(array.Defect);
         if (array.Rank != 2 || (rows is int r && array.Shape[0] != r) || array.Shape[1] != cols)
-            throw f.Error($"expected [{(rows is int rr ? rr.ToString() : "n")},{cols}], got {array.ShapeText}");
+            throw f.Error($"expected [{(rows is int rr ? rr.ToString() : "n")},{cols}], got {array.ShapeText}" +
+                          (array.Rank == 2 && hint is not null ? hint(array.Shape[0]) : ""));
         return new SeriesMatrix(array.Shape[0], cols, Doubles(array, f));
     }
 
@@ -99,7 +105,8 @@ internal sealed class P2xRecordReader(string fileName, ClinicalTask task)
         var raw = LabelValues(value, f);
         var allowed = P2xSchema.AllowedLabelCounts(task);
         if (!allowed.Contains(raw.Count))
-            throw f.Error($"expected {string.Join(" or ", allowed)} values for {task.Id()}, got {raw.Count}");
+            throw f.Error($"expected {string.Join(" or ", allowed)} values for {task.Id()}, got {raw.Count}" +
+                          (P2xSchema.AllowedLabelCounts(Other).Contains(raw.Count) ? OtherTaskHint : ""));
         long? stayId = null;
         int skip = 0;
         if (raw.Count == task.LabelCount() + 1)

@@ -7,11 +7,18 @@ public sealed record EvaluationOptions
     public double Threshold { get; init; } = 0.5;
     /// <summary>Bootstrap resamples for confidence intervals; 0 skips them.</summary>
     public int BootstrapResamples { get; init; } = 1000;
-    public int BootstrapSeed { get; init; } = 0;
+    /// <summary>
+    /// One documented seed (<see cref="DefaultBootstrapSeed"/>) for every scorer: a run's own metrics.json, <c>test</c>
+    /// and <c>evaluate</c> on the same predictions give the same intervals unless a caller asks for another seed.
+    /// </summary>
+    public int BootstrapSeed { get; init; } = DefaultBootstrapSeed;
+    public const int DefaultBootstrapSeed = 0;
     public double LowerPercentile { get; init; } = 2.5;
     public double UpperPercentile { get; init; } = 97.5;
     /// <summary>Equal-width probability bins for ECE and the reliability curve.</summary>
     public int CalibrationBins { get; init; } = 15;
+    /// <summary>The predictions are of a generated (synthetic) cohort: recorded in the report, so its numbers are never taken for MIMIC's.</summary>
+    public bool SyntheticData { get; init; }
     /// <summary>Threads for the bootstrap; -1 = all cores. Results do not depend on it.</summary>
     public int MaxDegreeOfParallelism { get; init; } = -1;
 

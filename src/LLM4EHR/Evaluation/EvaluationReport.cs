@@ -26,6 +26,9 @@ public sealed class EvaluationReport
     /// <summary>ROC and PR curves per label in label order, then (Pheno) the pooled "micro" curves.</summary>
     public required IReadOnlyList<LabelCurves> Curves { get; init; }
 
+    /// <summary>The stays came from a generated (synthetic) cohort, not real data.</summary>
+    public bool SyntheticData { get; init; }
+
     /// <summary>A headline value by key, e.g. <c>report["auroc"]</c>; throws for a key the task does not have.</summary>
     public double? this[string key] =>
         Metrics.FirstOrDefault(m => m.Key == key) is { Key: not null } hit

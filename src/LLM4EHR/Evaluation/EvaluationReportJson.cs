@@ -7,7 +7,7 @@ namespace LLM4EHR.Evaluation;
 /// <summary>
 /// metrics.json layout. Top level: the headline keys exactly as the reference fixtures name them
 /// (<see cref="MetricKeys"/>), then for Pheno <c>per_label</c> [{name, auroc, auprc, f1, positives, negatives}] and
-/// <c>single_class_labels</c>; then <c>task</c>, <c>count</c>, <c>threshold</c>, <c>ci</c> {key: [lower, upper]}
+/// <c>single_class_labels</c>; then <c>task</c>, <c>count</c>, <c>synthetic_data</c> (true for a generated demo cohort), <c>threshold</c>, <c>ci</c> {key: [lower, upper]}
 /// with <c>bootstrap</c> {resamples, seed, percentiles}, <c>calibration</c> {brier, ece, bins, reliability}, and
 /// optionally <c>curves</c>. Undefined numbers are written as null.
 /// </summary>
@@ -42,6 +42,7 @@ public static class EvaluationReportJson
             }
             w.WriteString("task", report.Task.Id());
             w.WriteNumber("count", report.Count);
+            w.WriteBoolean("synthetic_data", report.SyntheticData);
             w.WriteNumber("threshold", report.Threshold);
             WriteIntervals(w, report);
             WriteCalibration(w, report.Calibration);

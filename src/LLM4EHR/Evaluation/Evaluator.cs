@@ -74,6 +74,7 @@ public static class Evaluator
             UpperPercentile = options.UpperPercentile,
             Calibration = Calibration.Compute(predictions.Labels, predictions.Probabilities, options.CalibrationBins),
             Curves = curves,
+            SyntheticData = options.SyntheticData,
         };
     }
 }

@@ -18,6 +18,9 @@ public static class MetricKeys
     public const string F1Macro = "f1_macro";
     public const string F1Micro = "f1_micro";
 
+    /// <summary>Validation-only keys beside the headline ones: mean BCE, Brier score, expected calibration error.</summary>
+    public const string Loss = "loss", Brier = "brier", Ece = "ece";
+
     private static readonly string[] IhmKeys = [Auroc, Auprc, F1, Accuracy];
     private static readonly string[] PhenoKeys = [AurocMacro, AurocMicro, AuprcMacro, AuprcMicro, F1Macro, F1Micro, Accuracy];
 
@@ -28,4 +31,10 @@ public static class MetricKeys
         ClinicalTask.Pheno => PhenoKeys,
         _ => throw new ArgumentOutOfRangeException(nameof(task)),
     };
+
+    /// <summary>Every key the trainer's validation dictionary holds for a task (what <c>training.best_metric</c> may name).</summary>
+    public static IReadOnlyList<string> Validation(ClinicalTask task) => [.. Headline(task), Brier, Ece, Loss];
+
+    /// <summary>Whether a smaller value of <paramref name="key"/> is better (losses and calibration errors).</summary>
+    public static bool LowerIsBetter(string key) => key is Loss or Brier or Ece;
 }

@@ -6,7 +6,7 @@ using LLM4EHR.IO;
 namespace LLM4EHR.Evaluation;
 
 /// <summary>
-/// The predictions CSV of shared/fixtures/README.md: IHM <c>name,label,prob</c>; Pheno
+/// The predictions CSV of the metrics fixtures (src/LLM4EHR.Tests/fixtures/README.md): IHM <c>name,label,prob</c>; Pheno
 /// <c>name,label_0..label_24,prob_0..prob_24</c>. Columns are found by header name, so their order is free.
 /// Every problem is a one-line <see cref="BadInputException"/> naming file, row (1 = first data row) and column.
 /// </summary>

@@ -1,6 +1,7 @@
 using LLM4EHR.Config;
 using LLM4EHR.Data;
 using LLM4EHR.Data.Synthetic;
+using LLM4EHR.IO;
 using LLM4EHR.Models.Llama;
 using LLM4EHR.Text;
 
@@ -13,7 +14,10 @@ namespace LLM4EHR.Experiments;
 /// </summary>
 public static class DemoAssets
 {
-    /// <summary>Writes the synthetic cohort under <c>data.root</c> when the config asks for the demo and any split is missing.</summary>
+    /// <summary>
+    /// Writes the synthetic cohort under <c>data.root</c> when the config asks for the demo and any split is missing.
+    /// Only into a new or empty folder or an earlier demo cohort's: a folder of the user's is refused, never filled.
+    /// </summary>
     public static bool EnsureCohort(ClinicalTask task, DataSettings data)
     {
         if (!data.Demo || Enum.GetValues<P2xSplit>().All(s => File.Exists(P2xDataset.SplitPath(data.Root, s))))
@@ -25,11 +29,16 @@ public static class DemoAssets
         return true;
     }
 
-    /// <summary>Writes the tiny random Llama to <c>model.path</c> when the config describes one and the folder has no config.json.</summary>
+    /// <summary>
+    /// Writes the tiny random Llama to <c>model.path</c> when the config describes one and the folder has no
+    /// config.json; like the cohort, only into a new or empty folder or an earlier random model's.
+    /// </summary>
     public static bool EnsureTinyModel(ModelSettings model)
     {
         if (model.Tiny is not { } tiny || File.Exists(Path.Combine(model.Path, LlamaConfig.FileName)))
             return false;
+        GeneratedFolder.RequireWritable(model.Path, GeneratedFolder.RandomModel, "a tiny random Llama");
+        GeneratedFolder.Claim(model.Path, GeneratedFolder.RandomModel);
         var options = new TinyLlamaOptions
         {
             Hidden = tiny.Hidden,

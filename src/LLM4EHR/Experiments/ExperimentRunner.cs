@@ -1,6 +1,7 @@
 using LLM4EHR.Config;
 using LLM4EHR.Data;
 using LLM4EHR.Evaluation;
+using LLM4EHR.IO;
 using LLM4EHR.Models;
 using LLM4EHR.Runtime;
 using LLM4EHR.Text;
@@ -34,17 +35,25 @@ public sealed class ExperimentRunner(ExperimentConfig config)
     public ExperimentResult Train(string? runDir = null, bool resume = false, CancellationToken cancellationToken = default)
     {
         runDir = Path.GetFullPath(runDir ?? Config.Output.RunDir);
-        // Checked before anything is written: a refused run must not overwrite the finished run's config.yaml.
-        if (!resume && !Config.Output.Overwrite)
-            RunLayout.RequireFresh(runDir);
+        // Checked before anything is loaded or written: a refused run must not overwrite the finished run's config.yaml.
+        ExperimentPreflight.Check(Config, runDir, resume);
         var compute = ClassifierFactory.ResolveCompute(Config.Model);
         var splits = Prepare();
 
         Directory.CreateDirectory(runDir);
-        if (!resume && Config.Output.Overwrite)
-            RunLayout.Clear(runDir);
-        if (!resume)
+        if (resume)
+            ExperimentPreflight.RequireSameModel(runDir, Config.Model.Path);
+        else
+        {
+            if (Config.Output.Overwrite && RunLayout.ExistingRunFiles(runDir) is { Count: > 0 } previous)
+            {
+                Report("replace", $"replacing the previous run in {runDir} (output.overwrite): " +
+                                  string.Join(", ", previous.Select(f => Path.GetRelativePath(runDir, f))));
+                RunLayout.Clear(runDir);
+            }
             ExperimentConfigLoader.Save(Config, RunLayout.Config(runDir));
+            ExperimentPreflight.SaveFingerprint(runDir, Config.Model.Path);
+        }
 
         Report("model", $"loading {Config.Model.Path} on {compute}{(Config.Quantization.Nf4 ? " (NF4)" : "")}");
         using var model = ClassifierFactory.Build(Config, compute);
@@ -60,6 +69,41 @@ public sealed class ExperimentRunner(ExperimentConfig config)
         TrainedWeights.Load(model, result.BestWeightsPath);
         var test = EvaluateSplit(model, collator, splits.Test, runDir, "test", compute, cancellationToken);
         return new ExperimentResult(runDir, result, test, splits.Summaries);
+    }
+
+    /// <summary>
+    /// The dry run behind <c>train --check</c>: every check <see cref="Train"/> makes, then the data loaded and tokenized
+    /// (through the token cache) and the model's shape read, without loading weights or writing into the run folder.
+    /// Demo inputs that do not exist yet are generated, as a real run would.
+    /// </summary>
+    public ExperimentPlan Check(string? runDir = null, bool resume = false)
+    {
+        runDir = Path.GetFullPath(runDir ?? Config.Output.RunDir);
+        ExperimentPreflight.Check(Config, runDir, resume);
+        var compute = ClassifierFactory.ResolveCompute(Config.Model);
+        var splits = Prepare();
+        var shape = Models.Llama.LlamaConfig.Load(Config.Model.Path);
+        var weights = Models.Llama.LlamaMemoryEstimate.For(shape);
+        long baseBytes = Config.Quantization.Nf4 ? weights.Nf4Bytes
+            : compute.Dtype == TorchSharp.torch.ScalarType.Float32 ? weights.F32Bytes : weights.Bf16Bytes;
+        long trainable = TrainableParameters(shape);
+        return new ExperimentPlan(runDir, compute.ToString(), splits.Summaries, Trainer.TotalSteps(Config.Training, splits.Train.Count),
+            splits.Summaries[P2xSchema.SplitName(P2xSplit.Train)].Tokens, baseBytes, trainable,
+            trainable * 4 * 4); // f32 weight, gradient and two AdamW moments
+    }
+
+    // LoRA A [r, in] and B [out, r] on each targeted projection of every layer, plus the pooled head [K, H] + bias.
+    private long TrainableParameters(Models.Llama.LlamaConfig c)
+    {
+        long head = (long)Config.Task.LabelCount() * (c.HiddenSize + 1);
+        if (!Config.Lora.Enabled)
+            return head;
+        long perLayer = Config.Lora.Targets.Sum(t =>
+        {
+            var (inFeatures, outFeatures) = Models.Llama.LlamaProjections.Shape(c, t);
+            return (long)Config.Lora.R * (inFeatures + outFeatures);
+        });
+        return c.NumHiddenLayers * perLayer + head;
     }
 
     /// <summary>
@@ -92,6 +136,7 @@ public sealed class ExperimentRunner(ExperimentConfig config)
 
     private EvaluationReport Evaluate(string runDir, P2xSplit split, CancellationToken cancellationToken)
     {
+        ExperimentPreflight.RequireSameModel(runDir, Config.Model.Path);
         var compute = ClassifierFactory.ResolveCompute(Config.Model);
         var tokenizer = Llama3Tokenizer.FromModelFolder(Config.Model.Path);
         var stays = Tokenize(split, tokenizer).Stays;
@@ -133,7 +178,11 @@ public sealed class ExperimentRunner(ExperimentConfig config)
         Report("evaluate", $"{splitName}: {stays.Count} stays");
         var predictions = Predictor.Predict(model, stays, collator.Collate, Config.Training.EvalBatchSize, compute.Device, cancellationToken);
         var set = PredictionSets.From(Config.Task, predictions);
-        var report = Evaluator.Evaluate(Config.Task, set, new EvaluationOptions { BootstrapResamples = BootstrapResamples, BootstrapSeed = Config.Training.Seed },
+        var report = Evaluator.Evaluate(Config.Task, set, new EvaluationOptions
+        {
+            BootstrapResamples = BootstrapResamples,
+            SyntheticData = GeneratedFolder.IsSyntheticCohort(Config.Data.Root),
+        },
             cancellationToken: cancellationToken);
         string dir = RunLayout.SplitOutputs(runDir, splitName);
         Directory.CreateDirectory(dir);

@@ -33,8 +33,8 @@ public static class PredictionSets
         foreach (var (key, value) in report.Metrics)
             if (value is { } v)
                 metrics[key] = v;
-        metrics["brier"] = report.Calibration.Brier;
-        metrics["ece"] = report.Calibration.Ece;
+        metrics[MetricKeys.Brier] = report.Calibration.Brier;
+        metrics[MetricKeys.Ece] = report.Calibration.Ece;
         return metrics;
     }
 }

@@ -44,11 +44,14 @@ public sealed class Trainer
     }
 
     /// <summary>Optimizer steps a full run takes: epochs × ceil(batches per epoch / grad_accum).</summary>
-    public long TotalSteps(int trainCount) =>
-        (long)Settings.Epochs * GroupsPerEpoch(trainCount);
+    public long TotalSteps(int trainCount) => TotalSteps(Settings, trainCount);
 
-    private int GroupsPerEpoch(int trainCount) =>
-        (int)Math.Ceiling(Math.Ceiling(trainCount / (double)Settings.BatchSize) / Settings.GradAccum);
+    /// <summary>Optimizer steps a run with <paramref name="settings"/> takes over <paramref name="trainCount"/> stays.</summary>
+    public static long TotalSteps(TrainingSettings settings, int trainCount) =>
+        (long)settings.Epochs * GroupsPerEpoch(settings, trainCount);
+
+    private static int GroupsPerEpoch(TrainingSettings settings, int trainCount) =>
+        (int)Math.Ceiling(Math.Ceiling(trainCount / (double)settings.BatchSize) / settings.GradAccum);
 
     /// <summary>
     /// Trains (or, with <paramref name="resume"/>, continues from checkpoints/last.safetensors). Cancellation is

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using LLM4EHR.Config;
+using LLM4EHR.Evaluation;
 using LLM4EHR.Models;
 using LLM4EHR.Text;
 using TorchSharp.Modules;
@@ -107,10 +108,10 @@ internal sealed class TrainingLoop(Trainer t, AdamW optimizer, IReadOnlyList<(st
 
         // Not cancellable: an evaluation runs to its end so the epoch's checkpoint can be written.
         var predictions = Predictor.Predict(t.Model, val, t.Collate, _s.EvalBatchSize, t.Device);
-        var metrics = new Dictionary<string, double>(t.Metrics(predictions.Probabilities, predictions.Labels)) { ["loss"] = predictions.MeanBce() };
+        var metrics = new Dictionary<string, double>(t.Metrics(predictions.Probabilities, predictions.Labels)) { [MetricKeys.Loss] = predictions.MeanBce() };
         if (!metrics.TryGetValue(_s.BestMetric, out double value))
             throw new BadInputException($"training.best_metric: '{_s.BestMetric}' is not a validation metric (available: {string.Join(", ", metrics.Keys)})");
-        bool lowerIsBetter = _s.BestMetric == "loss";
+        bool lowerIsBetter = MetricKeys.LowerIsBetter(_s.BestMetric);
         bool improved = !double.IsNaN(value) && (double.IsNaN(p.BestValue) || (lowerIsBetter ? value < p.BestValue : value > p.BestValue));
         if (improved)
         {

@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using LLM4EHR.IO;
 
 namespace LLM4EHR.Data.Synthetic;
 
@@ -37,11 +38,13 @@ public static class SyntheticCohort
 
     /// <summary>
     /// Writes <c>{train,val,test}_p2x_data.pkl</c> into <paramref name="outDir"/>: all three go to temp files
-    /// first and are renamed only when every one is complete. Returns the written paths.
+    /// first and are renamed only when every one is complete. Returns the written paths. The folder must be new,
+    /// empty, or an earlier synthetic cohort's (<see cref="GeneratedFolder"/>): a user's split files are never replaced.
     /// </summary>
     public static IReadOnlyList<string> WriteSplits(string outDir, SyntheticCohortOptions options)
     {
-        Directory.CreateDirectory(outDir);
+        GeneratedFolder.RequireWritable(outDir, GeneratedFolder.SyntheticCohort, "a synthetic cohort");
+        GeneratedFolder.Claim(outDir, GeneratedFolder.SyntheticCohort);
         var splits = Enum.GetValues<P2xSplit>();
         var temps = new List<(string Temp, string Final)>();
         try

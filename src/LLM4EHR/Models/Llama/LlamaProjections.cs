@@ -16,6 +16,21 @@ internal static class LlamaProjections
         "mlp.gate_proj", "mlp.up_proj", "mlp.down_proj",
     ];
 
+    /// <summary>(in, out) features of a projection, by full or short name (<c>self_attn.q_proj</c> or <c>q_proj</c>).</summary>
+    public static (long In, long Out) Shape(LlamaConfig c, string projection)
+    {
+        long h = c.HiddenSize, q = (long)c.NumAttentionHeads * c.HeadDim, kv = (long)c.NumKeyValueHeads * c.HeadDim;
+        return projection[(projection.IndexOf('.') + 1)..] switch
+        {
+            "q_proj" => (h, q),
+            "k_proj" or "v_proj" => (h, kv),
+            "o_proj" => (q, h),
+            "gate_proj" or "up_proj" => (h, c.IntermediateSize),
+            "down_proj" => (c.IntermediateSize, h),
+            _ => throw new ArgumentException($"unknown projection '{projection}'"),
+        };
+    }
+
     public static nn.Module<Tensor, Tensor> Get(LlamaDecoderLayer layer, string projection) => projection switch
     {
         "self_attn.q_proj" => layer.SelfAttn.QProj,

@@ -11,8 +11,12 @@ public sealed record LoraSettings
 {
     public static IReadOnlyList<string> DefaultTargets { get; } = ["q_proj", "v_proj"];
 
-    public int R { get; init; } = 8;
-    public double Alpha { get; init; } = 32;
+    /// <summary>The seed's r 8 / alpha 32: the one default, shared by the YAML config reader.</summary>
+    public const int DefaultR = 8;
+    public const double DefaultAlpha = 32;
+
+    public int R { get; init; } = DefaultR;
+    public double Alpha { get; init; } = DefaultAlpha;
     public double Dropout { get; init; } = 0.05;
     public IReadOnlyList<string> Targets { get; init; } = DefaultTargets;
     /// <summary>Seed of the A-matrix initialisation (B starts at zero).</summary>
