@@ -71,6 +71,9 @@ internal sealed class TrainingLoop(Trainer t, AdamW optimizer, IReadOnlyList<(st
         optimizer.zero_grad();
         double lossSum = 0;
         long tokens = 0;
+        // Each micro-batch's mean loss is weighted by its share of the step's stays, so the accumulated gradient is
+        // that of the mean over every stay of the step, also when the last micro-batch of an epoch is short.
+        int stays = group.Sum(indices => indices.Length);
         foreach (var indices in group)
         {
             using var scope = NewDisposeScope();
@@ -78,9 +81,9 @@ internal sealed class TrainingLoop(Trainer t, AdamW optimizer, IReadOnlyList<(st
             var logits = t.Model.Logits(batch);                                   // [B, K] float32
             var labels = batch.Labels.to(logits.dtype);                            // [B, K]
             var loss = nn.functional.binary_cross_entropy_with_logits(logits, labels, pos_weights: posWeight);
-            // Divide by the group's micro-batch count: the accumulated gradient is that of the mean loss.
-            (loss / group.Length).backward();
-            lossSum += loss.item<float>();
+            double weight = indices.Length / (double)stays;
+            (loss * weight).backward();
+            lossSum += loss.item<float>() * weight;
             tokens += batch.RealTokens;
         }
         double maxNorm = _s.MaxGradNorm > 0 ? _s.MaxGradNorm : double.PositiveInfinity;
@@ -91,7 +94,7 @@ internal sealed class TrainingLoop(Trainer t, AdamW optimizer, IReadOnlyList<(st
             optimizer.step();
         }
         double seconds = Stopwatch.GetElapsedTime(started).TotalSeconds;
-        return (lossSum / group.Length, gradNorm, tokens / Math.Max(seconds, 1e-9));
+        return (lossSum, gradNorm, tokens / Math.Max(seconds, 1e-9));
     }
 
     private ResumePosition EndOfEpoch(ResumePosition p, IReadOnlyList<TokenizedStay> val)
