@@ -74,6 +74,7 @@ internal static class CommandCatalog
 
     private static readonly Dictionary<string, string> BranchDescriptions = new()
     {
+        ["config"] = "Configs: import a Python seed config as native YAML.",
         ["bench"] = "Benchmarks: each prints one 'bench <name>: key=value ...' summary line (conventions: src/LLM4EHR/Benchmarks/README.md).",
     };
 }

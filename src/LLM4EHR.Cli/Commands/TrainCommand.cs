@@ -46,6 +46,8 @@ internal sealed class TrainCommand : Command<TrainCommand.Settings>
         if (!File.Exists(configPath) && string.IsNullOrWhiteSpace(settings.Config))
             throw new BadInputException($"{settings.Out}: not a run folder (no config.yaml); pass --config FILE");
         var config = ExperimentConfigLoader.Load(configPath, settings.Set);
+        foreach (var note in config.ImportNotes)
+            AnsiConsole.MarkupLineInterpolated($"[yellow]seed config[/]: {note}");
         if (settings.Check)
         {
             var plan = new ExperimentRunner(config) { Stages = new TrainingConsole().Stages }.Check(settings.Out, settings.Resume);

@@ -16,11 +16,14 @@ internal sealed class ConfigSource
 
     public string FileName { get; }
 
-    public void MarkOverride(YamlNode node, string assignment) => _overrideOrigins[node] = assignment;
+    public void MarkOverride(YamlNode node, string assignment) => _overrideOrigins[node] = $"--set {assignment}";
+
+    /// <summary>Marks a node built from another place (e.g. a key of a seed-format config) with that place's name.</summary>
+    public void MarkOrigin(YamlNode node, string location) => _overrideOrigins[node] = location;
 
     /// <summary>"file:line" or "--set key=value" for the node that holds a value.</summary>
     public string Locate(YamlNode node) =>
-        _overrideOrigins.TryGetValue(node, out var assignment) ? $"--set {assignment}" : $"{FileName}:{node.Start.Line}";
+        _overrideOrigins.TryGetValue(node, out var origin) ? origin : $"{FileName}:{node.Start.Line}";
 
     public BadInputException Error(YamlNode node, string key, string message) =>
         new($"{Locate(node)}: {key}: {message}");

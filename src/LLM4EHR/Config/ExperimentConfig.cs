@@ -11,6 +11,9 @@ public sealed record ExperimentConfig(
     ClinicalTask Task, DataSettings Data, ModelSettings Model, QuantizationSettings Quantization, LoraSettings Lora,
     TextSettings Text, TrainingSettings Training, OutputSettings Output)
 {
+    /// <summary>What importing a Python seed config ignored or interpreted (empty for a native config).</summary>
+    public IReadOnlyList<string> ImportNotes { get; init; } = [];
+
     internal static ExperimentConfig Read(ConfigSection root)
     {
         string? taskText = root.OptionalText("task");

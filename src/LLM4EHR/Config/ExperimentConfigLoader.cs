@@ -5,7 +5,8 @@ using YamlDotNet.RepresentationModel;
 namespace LLM4EHR.Config;
 
 /// <summary>
-/// Reads an experiment YAML (snake_case keys), applies <c>--set key.path=value</c> overrides, validates, and
+/// Reads an experiment YAML (snake_case keys; a config of the Python seed is recognised and mapped, see
+/// <see cref="SeedConfigFormat"/>), applies <c>--set key.path=value</c> overrides, validates, and
 /// writes the resolved config back as YAML that this loader reads again unchanged. Every problem is a
 /// <see cref="BadInputException"/> naming where it is (<c>ihm.yaml:12: training.lr: expected a number, got 'abc'</c>).
 /// </summary>
@@ -36,9 +37,12 @@ public static class ExperimentConfigLoader
         }
         if (stream.Documents.Count != 1 || stream.Documents[0].RootNode is not YamlMappingNode root)
             throw new BadInputException($"{sourceName}: expected one YAML mapping of settings (task:, data:, model:, …)");
+        IReadOnlyList<string> notes = [];
+        if (SeedConfigFormat.IsSeedFormat(root))
+            (root, notes) = SeedConfigFormat.ToNative(root, source);   // a Python seed config, mapped key by key
         foreach (var assignment in overrides ?? [])
             ApplyOverride(root, assignment, source);
-        return ExperimentConfig.Read(new ConfigSection(source, root, ""));
+        return ExperimentConfig.Read(new ConfigSection(source, root, "")) with { ImportNotes = notes };
     }
 
     /// <summary>The resolved config as YAML text (every default written out).</summary>

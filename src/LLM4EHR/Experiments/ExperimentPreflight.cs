@@ -67,13 +67,17 @@ public static class ExperimentPreflight
             return;
         }
         if (!Directory.Exists(model.Path))
-            throw new BadInputException($"model.path: {model.Path}: model folder not found");
+            throw new BadInputException($"model.path: {model.Path}: model folder not found" + (LooksLikeHubId(model.Path)
+                ? " (it looks like a Hugging Face Hub id: nothing is downloaded at run time; download the model and give its local folder)" : ""));
         if (!hasConfig)
             throw new BadInputException($"model.path: {model.Path}: no config.json (expected a Hugging Face model folder)");
         LlamaLoader.ShardFiles(model.Path); // throws naming the missing weight file or shard
         if (!Llama3Tokenizer.RankFileNames.Any(n => File.Exists(Path.Combine(model.Path, n))))
             throw new BadInputException($"model.path: {model.Path}: no tokenizer ({string.Join(" or ", Llama3Tokenizer.RankFileNames)})");
     }
+
+    private static bool LooksLikeHubId(string path) =>
+        !Path.IsPathRooted(path) && path.Count(c => c == '/') == 1 && !path.StartsWith('.') && !path.EndsWith('/');
 
     /// <summary>Records the base model a run trains on (after the demo may have created it).</summary>
     public static void SaveFingerprint(string runDir, string modelDir) =>
