@@ -54,6 +54,7 @@ public sealed class ExperimentRunner(ExperimentConfig config)
             ExperimentConfigLoader.Save(Config, RunLayout.Config(runDir));
             ExperimentPreflight.SaveFingerprint(runDir, Config.Model.Path);
         }
+        RunProvenance.Start(runDir, Config, splits, compute, resume);
 
         Report("model", $"loading {Config.Model.Path} on {compute}{(Config.Quantization.Nf4 ? " (NF4)" : "")}");
         using var model = ClassifierFactory.Build(Config, compute);
@@ -64,10 +65,14 @@ public sealed class ExperimentRunner(ExperimentConfig config)
         Report("train", $"{splits.Train.Count} train / {splits.Val.Count} val stays, {Config.Training.Epochs} epochs");
         var result = trainer.Run(splits.Train, splits.Val, resume, TrainingProgress, cancellationToken);
         if (result.Interrupted)
+        {
+            RunProvenance.Finish(runDir, interrupted: true);
             return new ExperimentResult(runDir, result, null, splits.Summaries);
+        }
 
         TrainedWeights.Load(model, result.BestWeightsPath);
         var test = EvaluateSplit(model, collator, splits.Test, runDir, "test", compute, cancellationToken);
+        RunProvenance.Finish(runDir, interrupted: false);
         return new ExperimentResult(runDir, result, test, splits.Summaries);
     }
 
@@ -137,6 +142,7 @@ public sealed class ExperimentRunner(ExperimentConfig config)
     private EvaluationReport Evaluate(string runDir, P2xSplit split, CancellationToken cancellationToken)
     {
         ExperimentPreflight.RequireSameModel(runDir, Config.Model.Path);
+        WarnIfDataChanged(runDir, split);
         var compute = ClassifierFactory.ResolveCompute(Config.Model);
         var tokenizer = Llama3Tokenizer.FromModelFolder(Config.Model.Path);
         var stays = Tokenize(split, tokenizer).Stays;
@@ -144,6 +150,14 @@ public sealed class ExperimentRunner(ExperimentConfig config)
         using var model = ClassifierFactory.Build(Config, compute);
         TrainedWeights.Load(model, RunLayout.BestWeights(runDir));
         return EvaluateSplit(model, TokenCollator.For(tokenizer, Config.Text.PadSide), stays, runDir, P2xSchema.SplitName(split), compute, cancellationToken);
+    }
+
+    // Re-testing on other data is allowed (e.g. an external cohort), but never silently: run.json knows the file trained on.
+    private void WarnIfDataChanged(string runDir, P2xSplit split)
+    {
+        string name = P2xSchema.SplitName(split), file = P2xDataset.SplitPath(Config.Data.Root, split);
+        if (RunProvenance.RecordedSplitHash(runDir, name) is { } recorded && File.Exists(file) && RunProvenance.FileSha256(file) != recorded)
+            Report("warning", $"{file} is not the {name} split this run recorded in run.json (sha256 {recorded[..12]}…): the metrics are not comparable with the run's own");
     }
 
     /// <summary>Creates demo assets if asked, then loads and tokenizes all three splits.</summary>
