@@ -54,4 +54,26 @@ public static class ReportFrames
     /// <summary>Validation metric names in the order the log first shows them (loss included).</summary>
     public static IReadOnlyList<string> ValidationMetricNames(TrainingHistory history) =>
         history.Epochs.SelectMany(e => e.Val.Keys).Distinct().ToList();
+
+    /// <summary>Audit findings, warnings first: severity, check, split, count, message.</summary>
+    public static DataFrame AuditFindings(LLM4EHR.Data.Audit.AuditReport audit)
+    {
+        var rows = audit.Findings.OrderByDescending(f => f.Severity).ToList();
+        return new DataFrame(
+            new StringDataFrameColumn("severity", rows.Select(f => f.Severity.ToString().ToLowerInvariant())),
+            new StringDataFrameColumn("check", rows.Select(f => f.Check)),
+            new StringDataFrameColumn("split", rows.Select(f => f.Split)),
+            new Int64DataFrameColumn("count", rows.Select(f => (long?)f.Count)),
+            new StringDataFrameColumn("message", rows.Select(f => f.Message)));
+    }
+
+    /// <summary>Token lengths per split as fed to the model: median, p90, max, truncated stays and share.</summary>
+    public static DataFrame AuditTokenLengths(LLM4EHR.Data.Audit.AuditReport audit) => new(
+        new StringDataFrameColumn("split", audit.Lengths.Select(l => l.Split)),
+        new Int32DataFrameColumn("median", audit.Lengths.Select(l => (int?)l.Median)),
+        new Int32DataFrameColumn("p90", audit.Lengths.Select(l => (int?)l.P90)),
+        new Int32DataFrameColumn("max", audit.Lengths.Select(l => (int?)l.Max)),
+        new Int32DataFrameColumn("truncated", audit.Lengths.Select(l => (int?)l.Truncated)),
+        new DoubleDataFrameColumn("truncated_share", audit.Lengths.Select(l => (double?)l.TruncatedShare)),
+        new Int32DataFrameColumn("max_tokens", audit.Lengths.Select(l => (int?)l.MaxTokens)));
 }

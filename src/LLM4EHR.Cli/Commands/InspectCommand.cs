@@ -1,6 +1,8 @@
 using System.ComponentModel;
 using System.Globalization;
 using LLM4EHR.Data;
+using LLM4EHR.Data.Audit;
+using LLM4EHR.Text;
 using Spectre.Console;
 using Spectre.Console.Cli;
 
@@ -19,6 +21,32 @@ internal sealed class InspectCommand : Command<InspectCommand.Settings>
         [CommandOption("--task <TASK>")]
         [Description("ihm|pheno")]
         public string? Task { get; init; }
+
+        [CommandOption("--audit")]
+        [Description("Also run the leakage/quality audit: notes after the horizon, subjects in several splits, duplicate names, labels with few positives, stays without notes, token lengths.")]
+        public bool Audit { get; init; }
+
+        [CommandOption("--strict")]
+        [Description("With --audit: any audit warning is an error (exit 2).")]
+        public bool Strict { get; init; }
+
+        [CommandOption("--max-tokens <N>")]
+        [Description("With --audit: the sequence cap to measure truncation against (default: the task's, 8000 IHM / 6000 Pheno).")]
+        public int? MaxTokens { get; init; }
+
+        [CommandOption("--model <DIR>")]
+        [Description("With --audit: count tokens with this model folder's tokenizer (default: the embedded cl100k-based one, an approximation of Llama-3's).")]
+        public string? Model { get; init; }
+
+        [CommandOption("--subject-pattern <REGEX>")]
+        [Description("With --audit: regex whose first group is the subject id in a stay name.")]
+        [DefaultValue(DataAudit.DefaultSubjectPattern)]
+        public string SubjectPattern { get; init; } = DataAudit.DefaultSubjectPattern;
+
+        public override ValidationResult Validate() =>
+            (Strict || MaxTokens is not null || Model is not null) && !Audit
+                ? ValidationResult.Error("--strict, --max-tokens and --model go with --audit")
+                : ValidationResult.Success();
     }
 
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
@@ -52,6 +80,15 @@ internal sealed class InspectCommand : Command<InspectCommand.Settings>
             AnsiConsole.Write(labels);
         }
         AnsiConsole.MarkupLine("[green]all splits valid[/]");
+        if (!settings.Audit)
+            return 0;
+
+        var tokenizer = settings.Model is null ? Llama3Tokenizer.Embedded : Llama3Tokenizer.FromModelFolder(settings.Model);
+        var audit = DataAudit.Run(task, splits, tokenizer, settings.MaxTokens ?? NoteSelectionSettings.DefaultMaxTokens(task), settings.SubjectPattern);
+        AuditTables.Write(audit);
+        if (settings.Strict && audit.Warnings.Count > 0)
+            throw new BadInputException($"{root}: data audit (--strict) found {audit.Warnings.Count} warning(s): " +
+                                        string.Join("; ", audit.Warnings.Select(w => $"{w.Split}: {w.Message}")));
         return 0;
     }
 

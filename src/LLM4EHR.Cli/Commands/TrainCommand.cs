@@ -33,6 +33,10 @@ internal sealed class TrainCommand : Command<TrainCommand.Settings>
         [Description("Dry run: check config, data, model and run folder, print the plan (stays, steps, tokens, memory), train nothing.")]
         public bool Check { get; init; }
 
+        [CommandOption("--strict")]
+        [Description("The data audit's warnings (subject leakage, duplicates, labels with few positives, …) stop the run.")]
+        public bool Strict { get; init; }
+
         public override ValidationResult Validate() =>
             string.IsNullOrWhiteSpace(Config) && !(Resume && Out is not null)
                 ? ValidationResult.Error("--config FILE is required (or --resume --out RUN_DIR to continue a run with its saved config)")
@@ -50,7 +54,7 @@ internal sealed class TrainCommand : Command<TrainCommand.Settings>
             AnsiConsole.MarkupLineInterpolated($"[yellow]seed config[/]: {note}");
         if (settings.Check)
         {
-            var plan = new ExperimentRunner(config) { Stages = new TrainingConsole().Stages }.Check(settings.Out, settings.Resume);
+            var plan = new ExperimentRunner(config) { Stages = new TrainingConsole().Stages, StrictAudit = settings.Strict }.Check(settings.Out, settings.Resume);
             PlanTable.Write(plan, config);
             return 0;
         }
@@ -60,7 +64,7 @@ internal sealed class TrainCommand : Command<TrainCommand.Settings>
         Console.CancelKeyPress += onCancel;
         try
         {
-            var result = view.Run(progress => new ExperimentRunner(config) { Stages = view.Stages, TrainingProgress = progress }
+            var result = view.Run(progress => new ExperimentRunner(config) { Stages = view.Stages, TrainingProgress = progress, StrictAudit = settings.Strict }
                 .Train(settings.Out, settings.Resume, cts.Token));
             if (result.Training.Interrupted)
             {

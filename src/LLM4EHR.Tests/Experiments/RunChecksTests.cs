@@ -56,6 +56,20 @@ public sealed class RunChecksTests(ExperimentSandbox sandbox) : IDisposable
     }
 
     [Fact]
+    public void The_data_audit_warns_at_train_start_and_strict_makes_its_warnings_errors()
+    {
+        // The small cohort's 30 validation stays hold fewer than 10 IHM positives: an unreliable validation AUROC.
+        var stages = new List<ExperimentStage>();
+        sandbox.Runner(sandbox.Config(), stages: new InlineProgress<ExperimentStage>(stages.Add)).Check(sandbox.RunDir("audited"));
+        Assert.Contains(stages, s => s.Name == "audit" && s.Detail.StartsWith("val: label 0 (In-hospital mortality):"));
+
+        var strict = new ExperimentRunner(sandbox.Config()) { TokenCacheDirectory = sandbox.CacheDirectory, StrictAudit = true };
+        var e = Assert.Throws<BadInputException>(() => strict.Train(sandbox.RunDir("strict")));
+        Assert.Contains("data audit (--strict)", e.Message);
+        Assert.False(Directory.Exists(sandbox.RunDir("strict")));
+    }
+
+    [Fact]
     public void Check_plans_the_run_without_training_or_touching_the_run_folder()
     {
         string run = sandbox.RunDir("checked");

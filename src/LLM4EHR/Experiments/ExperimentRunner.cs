@@ -1,5 +1,6 @@
 using LLM4EHR.Config;
 using LLM4EHR.Data;
+using LLM4EHR.Data.Audit;
 using LLM4EHR.Evaluation;
 using LLM4EHR.IO;
 using LLM4EHR.Models;
@@ -25,6 +26,9 @@ public sealed class ExperimentRunner(ExperimentConfig config)
     /// <summary>Per-step and per-epoch training progress.</summary>
     public IProgress<TrainingProgress>? TrainingProgress { get; init; }
 
+    /// <summary>The data audit's warnings stop the run (<c>train --strict</c>) instead of being reported.</summary>
+    public bool StrictAudit { get; init; }
+
     /// <summary>Bootstrap resamples for the confidence intervals of the final evaluation.</summary>
     public int BootstrapResamples { get; init; } = 1000;
 
@@ -39,6 +43,7 @@ public sealed class ExperimentRunner(ExperimentConfig config)
         ExperimentPreflight.Check(Config, runDir, resume);
         var compute = ClassifierFactory.ResolveCompute(Config.Model);
         var splits = Prepare();
+        var audit = Audit(splits);
 
         Directory.CreateDirectory(runDir);
         if (resume)
@@ -87,6 +92,7 @@ public sealed class ExperimentRunner(ExperimentConfig config)
         ExperimentPreflight.Check(Config, runDir, resume);
         var compute = ClassifierFactory.ResolveCompute(Config.Model);
         var splits = Prepare();
+        Audit(splits);
         var shape = Models.Llama.LlamaConfig.Load(Config.Model.Path);
         var weights = Models.Llama.LlamaMemoryEstimate.For(shape);
         long baseBytes = Config.Quantization.Nf4 ? weights.Nf4Bytes
@@ -150,6 +156,23 @@ public sealed class ExperimentRunner(ExperimentConfig config)
         using var model = ClassifierFactory.Build(Config, compute);
         TrainedWeights.Load(model, RunLayout.BestWeights(runDir));
         return EvaluateSplit(model, TokenCollator.For(tokenizer, Config.Text.PadSide), stays, runDir, P2xSchema.SplitName(split), compute, cancellationToken);
+    }
+
+    /// <summary>The leakage/quality audit of the prepared splits; warnings are reported, or thrown under <see cref="StrictAudit"/>.</summary>
+    private AuditReport Audit(PreparedSplits splits)
+    {
+        var tokenized = new Dictionary<string, TokenizedSplit>
+        {
+            ["train"] = new(splits.Train, splits.Summaries["train"]),
+            ["val"] = new(splits.Val, splits.Summaries["val"]),
+            ["test"] = new(splits.Test, splits.Summaries["test"]),
+        };
+        var report = DataAudit.Run(Config.Task, tokenized, Config.Text.MaxTokens, Config.Data.SubjectPattern);
+        if (StrictAudit && report.Warnings.Count > 0)
+            throw new BadInputException($"{Config.Data.Root}: data audit (--strict): " + string.Join("; ", report.Warnings.Select(w => $"{w.Split}: {w.Message}")));
+        foreach (var warning in report.Warnings)
+            Report("audit", $"{warning.Split}: {warning.Message}");
+        return report;
     }
 
     // Re-testing on other data is allowed (e.g. an external cohort), but never silently: run.json knows the file trained on.

@@ -64,20 +64,20 @@ public sealed record NoteSelectionSettings
     public void Validate()
     {
         if (MaxNotes < 1)
-            throw new BadInputException($"text settings: max_notes: must be at least 1, got {MaxNotes}");
+            throw new BadInputException($"text.max_notes: must be at least 1, got {MaxNotes}");
         if (MaxTokens is < 1)
-            throw new BadInputException($"text settings: max_tokens: must be at least 1 (BOS), got {MaxTokens}");
+            throw new BadInputException($"text.max_tokens: must be at least 1 (BOS), got {MaxTokens}");
         if (HorizonHours is { } h && double.IsNaN(h))
-            throw new BadInputException("text settings: horizon_hours: must be a number, got NaN");
+            throw new BadInputException("text horizon (hours): must be a number, got NaN");
         if (Template is null || !Template.Contains("{text}", StringComparison.Ordinal))
-            throw new BadInputException($"text settings: note_template: must contain {{text}}, got '{Template}'");
+            throw new BadInputException($"text.template: must contain {{text}}, got '{Template}'");
         if (Separator is null)
-            throw new BadInputException("text settings: note_separator: must be a string");
+            throw new BadInputException("text separator: must be a string");
         if (!Enum.IsDefined(Pick))
-            throw new BadInputException($"text settings: note_pick: unknown value {Pick}");
+            throw new BadInputException($"text.note_order: unknown value {Pick}");
         if (!Enum.IsDefined(Truncation))
-            throw new BadInputException($"text settings: truncation: unknown value {Truncation}");
+            throw new BadInputException($"text.truncation: unknown value {Truncation}");
         if (!Enum.IsDefined(EmptyStays))
-            throw new BadInputException($"text settings: empty_stays: unknown value {EmptyStays}");
+            throw new BadInputException($"text.empty_notes: unknown value {EmptyStays}");
     }
 }
