@@ -73,7 +73,8 @@ internal sealed class TrainCommand : Command<TrainCommand.Settings>
             }
             AnsiConsole.MarkupLineInterpolated($"[grey]best epoch[/] {result.Training.BestEpoch} ({config.Training.BestMetric} {result.Training.BestValue:F4})");
             MetricsTables.WriteReport(result.Test!, Path.Combine(result.RunDir, "test"));
-            AnsiConsole.MarkupLineInterpolated($"[grey]wrote[/] {Path.Combine(result.RunDir, "test", "metrics.json")}");
+            string html = LLM4EHR.Interactive.RunReportHtml.Write(result.RunDir);
+            AnsiConsole.MarkupLineInterpolated($"[grey]wrote[/] {Path.Combine(result.RunDir, "test", "metrics.json")}, model card {html}");
             return 0;
         }
         finally

@@ -58,7 +58,14 @@ public sealed class ProvenanceTests(ExperimentSandbox sandbox)
     [Fact]
     public void Testing_on_data_other_than_the_runs_warns()
     {
-        string run = sandbox.Baseline.RunDir;
+        // A copy of the baseline run: re-testing rewrites test/metrics.json, which other tests read.
+        string run = sandbox.RunDir("retested");
+        foreach (var file in Directory.GetFiles(sandbox.Baseline.RunDir, "*", SearchOption.AllDirectories))
+        {
+            string to = Path.Combine(run, Path.GetRelativePath(sandbox.Baseline.RunDir, file));
+            Directory.CreateDirectory(Path.GetDirectoryName(to)!);
+            File.Copy(file, to, overwrite: true);
+        }
         string other = Path.Combine(sandbox.Root, "other-data");
         Directory.CreateDirectory(other);
         foreach (var split in Enum.GetValues<P2xSplit>())
@@ -73,5 +80,30 @@ public sealed class ProvenanceTests(ExperimentSandbox sandbox)
             P2xWriter.Write(file, LLM4EHR.Data.Synthetic.SyntheticCohort.GenerateSplit(new(ClinicalTask.Ihm, 10, 10, 30, Seed: 99), P2xSplit.Test));
         ExperimentRunner.Test(run, P2xSplit.Test, other, new InlineProgress<ExperimentStage>(stages.Add), 0, tokenCacheDirectory: sandbox.CacheDirectory);
         Assert.Contains(stages, s => s.Name == "warning" && s.Detail.Contains("is not the test split this run recorded in run.json"));
+    }
+
+    [Fact]
+    public void A_finished_run_has_a_model_card_with_its_numbers_and_no_note_text()
+    {
+        string run = sandbox.Baseline.RunDir;
+        string card = File.ReadAllText(ModelCard.PathOf(run));
+
+        Assert.Contains("# Model card: IHM", card);
+        Assert.Contains("> **Synthetic data.**", card);
+        foreach (var section in new[] { "## Task and data", "### Data audit", "## Preprocessing", "## Model", "## Training", "## Test results", "## Provenance", "## Limitations", "## TRIPOD-LLM items covered" })
+            Assert.Contains(section, card);
+        using var metrics = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(run, "test", "metrics.json")));
+        double auroc = metrics.RootElement.GetProperty("auroc").GetDouble();
+        Assert.Contains($"| auroc | {auroc.ToString("F4", System.Globalization.CultureInfo.InvariantCulture)} |", card);
+        Assert.Contains("few_positives", card);                       // the audit's warning on the small validation split
+        var notes = P2xDataset.LoadSplit(sandbox.DataRoot, ClinicalTask.Ihm, P2xSplit.Test).SelectMany(s => s.Notes).Take(50);
+        Assert.All(notes, n => Assert.DoesNotContain(n.Text, card));
+
+        var (code, stderr) = ExperimentCommandTests.Run("report", "--run", run);
+        Assert.True(code == 0, stderr);
+        string html = File.ReadAllText(Path.Combine(run, "report.html"));
+        Assert.Contains("<h1", html);
+        Assert.Contains("window.Plotly.newPlot", html);
+        Assert.Contains("(synthetic demo data)", html);
     }
 }

@@ -59,10 +59,12 @@ public sealed class ExperimentRunner(ExperimentConfig config)
             ExperimentConfigLoader.Save(Config, RunLayout.Config(runDir));
             ExperimentPreflight.SaveFingerprint(runDir, Config.Model.Path);
         }
-        RunProvenance.Start(runDir, Config, splits, compute, resume);
-
         Report("model", $"loading {Config.Model.Path} on {compute}{(Config.Quantization.Nf4 ? " (NF4)" : "")}");
         using var model = ClassifierFactory.Build(Config, compute);
+        long trainable = model.TrainableParameters().Sum(p => p.Parameter.numel());
+        // The frozen base counted from its config (NF4 keeps it in buffers, not parameters), plus what trains.
+        long total = Models.Llama.LlamaMemoryEstimate.For(Models.Llama.LlamaConfig.Load(Config.Model.Path)).Parameters + trainable;
+        RunProvenance.Start(runDir, Config, splits, compute, resume, audit, trainable, total);
         var collator = TokenCollator.For(splits.Tokenizer, Config.Text.PadSide);
         var trainer = new Trainer(model, Config.Training, runDir, collator.Collate,
             (probs, labels) => PredictionSets.ValidationMetrics(Config.Task, probs, labels), compute.Device, Config.Text.BucketByLength);
@@ -78,6 +80,7 @@ public sealed class ExperimentRunner(ExperimentConfig config)
         TrainedWeights.Load(model, result.BestWeightsPath);
         var test = EvaluateSplit(model, collator, splits.Test, runDir, "test", compute, cancellationToken);
         RunProvenance.Finish(runDir, interrupted: false);
+        ModelCard.Write(runDir);
         return new ExperimentResult(runDir, result, test, splits.Summaries);
     }
 

@@ -28,7 +28,8 @@ public static class RunProvenance
     public static string PathOf(string runDir) => Path.Combine(runDir, FileName);
 
     /// <summary>Writes run.json at the start of training (or adds a session to it when resuming).</summary>
-    public static void Start(string runDir, ExperimentConfig config, PreparedSplits splits, ComputeDevice compute, bool resume)
+    public static void Start(string runDir, ExperimentConfig config, PreparedSplits splits, ComputeDevice compute, bool resume,
+        Data.Audit.AuditReport? audit = null, long? trainableParameters = null, long? totalParameters = null)
     {
         var now = DateTimeOffset.UtcNow;
         var session = new JsonObject { ["started_utc"] = now.ToString("O"), ["command"] = CommandLine(), ["resume"] = resume };
@@ -65,6 +66,14 @@ public static class RunProvenance
                     ["demo_cohort"] = config.Data.Demo ? config.Data.DemoSeed : null,
                 },
                 ["environment"] = Environment(compute),
+                ["parameters"] = new JsonObject { ["total"] = totalParameters, ["trainable"] = trainableParameters },
+                ["tokenization"] = new JsonObject(splits.Summaries.Select(kv => KeyValuePair.Create(kv.Key,
+                    (JsonNode?)JsonSerializer.SerializeToNode(kv.Value, SnakeCase)))),
+                ["audit"] = audit is null ? null : new JsonArray([.. audit.Findings.Select(f => (JsonNode)new JsonObject
+                {
+                    ["severity"] = f.Severity.ToString().ToLowerInvariant(), ["check"] = f.Check, ["split"] = f.Split,
+                    ["count"] = f.Count, ["message"] = f.Message,
+                })]),
                 ["sessions"] = new JsonArray(session),
             };
         }
@@ -178,6 +187,8 @@ public static class RunProvenance
             ["cuda_devices"] = compute.IsCuda ? TorchSharp.torch.cuda.device_count() : 0,
         };
     }
+
+    private static readonly JsonSerializerOptions SnakeCase = new() { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
 
     private static string CommandLine() => string.Join(' ', System.Environment.GetCommandLineArgs().Skip(1).Select(a => a.Contains(' ') ? $"\"{a}\"" : a));
 
