@@ -11,7 +11,8 @@ public sealed class CliArgumentsTests
     [InlineData(new[] { "train", "--config", "x.yaml", "--resum" }, "llm4ehr train: unknown option '--resum' (did you mean --resume?)")]
     [InlineData(new[] { "train", "--config", "x.yaml", "--epochs", "3" }, "llm4ehr train: unknown option '--epochs' (training.epochs is a config key: --set training.epochs=3)")]
     [InlineData(new[] { "train", "--config", "x.yaml", "--epoch", "3" }, "llm4ehr train: unknown option '--epoch' (training.epochs is a config key: --set training.epochs=3)")]
-    [InlineData(new[] { "inspect", "--data-root", "d", "--task", "ihm", "--audit" }, "llm4ehr inspect: unknown option '--audit' (known: --data-root, --help, --task, --verbose)")]
+    [InlineData(new[] { "inspect", "--data-root", "d", "--task", "ihm", "--sample" }, "llm4ehr inspect: unknown option '--sample' (known: --audit, --data-root, --help, --max-tokens, --model, --strict, --subject-pattern, --task, --verbose)")]
+    [InlineData(new[] { "inspect", "--data-root", "d", "--task", "ihm", "--audti" }, "llm4ehr inspect: unknown option '--audti' (did you mean --audit?)")]
     [InlineData(new[] { "bench", "load", "--stay", "10" }, "llm4ehr bench load: unknown option '--stay' (did you mean --stays?)")]
     public void Unknown_options_are_errors_naming_the_option_and_a_suggestion(string[] args, string message)
     {

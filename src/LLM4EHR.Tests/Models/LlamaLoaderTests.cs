@@ -105,6 +105,23 @@ public class LlamaLoaderTests : IDisposable
     }
 
     [Fact]
+    public void A_weight_with_nan_is_refused_naming_the_tensor_unless_the_check_is_off()
+    {
+        TinyLlamaWriter.Write(_dir, Tiny);
+        string file = Path.Combine(_dir, LlamaLoader.SingleFile);
+        Dictionary<string, Tensor> tensors;
+        using (var st = LLM4EHR.SafeTensors.SafeTensorsFile.Open(file))
+            tensors = st.Tensors.Keys.ToDictionary(k => k, k => st.Load(k));
+        tensors["model.layers.1.self_attn.k_proj.weight"][0, 3] = float.NaN;
+        LLM4EHR.SafeTensors.SafeTensorsWriter.Write(file, tensors, new Dictionary<string, string> { ["format"] = "pt" });
+        foreach (var t in tensors.Values) t.Dispose();
+
+        var ex = Assert.Throws<BadInputException>(() => LlamaLoader.Load(_dir).Dispose());
+        Assert.Equal("model.safetensors: tensor 'model.layers.1.self_attn.k_proj.weight' holds NaN or infinite values (set model.check_weights: false to load it anyway)", ex.Message);
+        using var loaded = LlamaLoader.Load(_dir, new LlamaLoadOptions { CheckFinite = false });
+    }
+
+    [Fact]
     public void Linear_factory_sees_every_projection_and_its_module_is_used()
     {
         TinyLlamaWriter.Write(_dir, Tiny);

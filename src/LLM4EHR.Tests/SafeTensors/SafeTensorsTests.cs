@@ -41,6 +41,8 @@ public class SafeTensorsTests : IDisposable
     [InlineData("size-mismatch", "needs 16 bytes")]
     [InlineData("past-end", "runs past the end")]
     [InlineData("bad-dtype", "unsupported dtype")]
+    [InlineData("overlapping", "tensors 'a' and 'b' overlap in the data section")]
+    [InlineData("truncated", "not a safetensors file")]
     public void Corrupt_headers_are_one_line_errors(string kind, string expected)
     {
         string path = Path.Combine(_dir, kind + ".safetensors");
@@ -51,11 +53,14 @@ public class SafeTensorsTests : IDisposable
             "offsets-outside" => """{"w":{"dtype":"F32","shape":[4],"data_offsets":[0,32]}}""",
             "size-mismatch" => """{"w":{"dtype":"F32","shape":[2,2],"data_offsets":[0,8]}}""",
             "bad-dtype" => """{"w":{"dtype":"F8_E9","shape":[4],"data_offsets":[0,16]}}""",
+            "overlapping" => """{"a":{"dtype":"F32","shape":[3],"data_offsets":[0,12]},"b":{"dtype":"F32","shape":[2],"data_offsets":[8,16]}}""",
             _ => """{"w":{"dtype":"F32","shape":[4],"data_offsets":[0,16]}}""",
         };
         byte[] header = System.Text.Encoding.UTF8.GetBytes(json);
         long len = kind switch { "oversized" => 200_000_000, "past-end" => header.Length + 1000, _ => header.Length };
         File.WriteAllBytes(path, [.. BitConverter.GetBytes(len), .. header, .. data]);
+        if (kind == "truncated")
+            File.WriteAllBytes(path, [1, 2, 3]);   // cut inside the 8-byte length
 
         var ex = Assert.Throws<BadInputException>(() => SafeTensorsFile.Open(path).Dispose());
         Assert.Contains(expected, ex.Message);

@@ -74,19 +74,19 @@ public class NoteSelectionTests
     }
 
     [Theory]
-    [InlineData("max_notes")]
-    [InlineData("max_tokens")]
-    [InlineData("note_template")]
-    public void Invalid_settings_name_their_key(string key)
+    [InlineData("text.max_notes:")]
+    [InlineData("text.max_tokens:")]
+    [InlineData("text.template:")]
+    public void Invalid_settings_name_their_config_key(string key)
     {
         var bad = key switch
         {
-            "max_notes" => Seed with { MaxNotes = 0 },
-            "max_tokens" => Seed with { MaxTokens = 0 },
+            "text.max_notes:" => Seed with { MaxNotes = 0 },
+            "text.max_tokens:" => Seed with { MaxTokens = 0 },
             _ => Seed with { Template = "### NOTE {i} ###" },
         };
         var e = Assert.Throws<BadInputException>(bad.Validate);
-        Assert.Contains(key, e.Message);
+        Assert.StartsWith(key, e.Message);   // the key a user writes in the YAML, not an internal name
         Seed.Validate(); // the defaults are valid
     }
 }

@@ -10,13 +10,19 @@ namespace LLM4EHR.Config;
 /// </summary>
 public sealed record ModelSettings(string Path, TinyLlamaSettings? Tiny, string Device, string Dtype, bool GradientCheckpointing)
 {
+    /// <summary>Refuse weights holding NaN/Inf at load (<c>check_weights</c>, default on).</summary>
+    public bool CheckWeights { get; init; } = true;
+
     internal static ModelSettings Read(ConfigSection s)
     {
         string? path = s.OptionalText("path");
         var tinySection = s.Section("tiny");
         var m = new ModelSettings(path ?? "", tinySection is null ? null : TinyLlamaSettings.Read(tinySection),
             s.OneOf("device", "auto", "auto", "cpu", "cuda"), s.OneOf("dtype", "auto", "auto", "float32", "bfloat16"),
-            s.Bool("gradient_checkpointing", false));
+            s.Bool("gradient_checkpointing", false))
+        {
+            CheckWeights = s.Bool("check_weights", true),
+        };
         if (path is null or "")
             throw s.Error("path", "required: a local Hugging Face model folder (config.json + *.safetensors)");
         s.Finish();
@@ -26,5 +32,5 @@ public sealed record ModelSettings(string Path, TinyLlamaSettings? Tiny, string 
     internal YamlMappingNode ToYaml() => YamlOut.Map(
         ("path", YamlOut.Text(Path)), ("tiny", Tiny?.ToYaml() ?? YamlOut.Null),
         ("device", YamlOut.Word(Device)), ("dtype", YamlOut.Word(Dtype)),
-        ("gradient_checkpointing", YamlOut.Bool(GradientCheckpointing)));
+        ("gradient_checkpointing", YamlOut.Bool(GradientCheckpointing)), ("check_weights", YamlOut.Bool(CheckWeights)));
 }

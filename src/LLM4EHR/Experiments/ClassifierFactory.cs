@@ -34,7 +34,7 @@ public static class ClassifierFactory
             var nf4 = Nf4LinearFactory.Create(new Nf4Options { DoubleQuant = config.Quantization.DoubleQuant });
             quantize = (name, weight, bias) => nf4(name, weight, bias);
         }
-        var llama = LlamaLoader.Load(config.Model.Path, new LlamaLoadOptions { Compute = compute, LinearFactory = quantize, Progress = loadProgress });
+        var llama = LlamaLoader.Load(config.Model.Path, new LlamaLoadOptions { Compute = compute, LinearFactory = quantize, Progress = loadProgress, CheckFinite = config.Model.CheckWeights });
         llama.GradientCheckpointing = config.Model.GradientCheckpointing;
 
         var head = new PooledClassifierHead(llama.Config.HiddenSize, config.Task.LabelCount(), config.Training.Seed);

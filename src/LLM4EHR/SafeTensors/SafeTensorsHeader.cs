@@ -46,8 +46,18 @@ internal static class SafeTensorsHeader
                 }
                 tensors[prop.Name] = ParseEntry(file, prop, dataLength);
             }
+            RequireDisjoint(file, tensors);
             return (tensors, metadata, dataStart);
         }
+    }
+
+    // Two tensors sharing bytes would silently alias (a crafted or corrupted file); safetensors forbids it.
+    private static void RequireDisjoint(string file, Dictionary<string, SafeTensorInfo> tensors)
+    {
+        var ordered = tensors.Where(t => t.Value.ByteLength > 0).OrderBy(t => t.Value.Begin).ToList();
+        for (int i = 1; i < ordered.Count; i++)
+            if (ordered[i].Value.Begin < ordered[i - 1].Value.Begin + ordered[i - 1].Value.ByteLength)
+                throw new BadInputException($"{file}: tensors '{ordered[i - 1].Key}' and '{ordered[i].Key}' overlap in the data section");
     }
 
     private static SafeTensorInfo ParseEntry(string file, JsonProperty prop, long dataLength)

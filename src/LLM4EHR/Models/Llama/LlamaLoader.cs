@@ -42,7 +42,13 @@ public static class LlamaLoader
                 var info = file.Info(key);
                 if (info.Dtype is not (ScalarType.Float32 or ScalarType.Float16 or ScalarType.BFloat16))
                     throw new BadInputException($"{source}: '{key}' has dtype {info.DtypeName}; expected F32, F16 or BF16");
-                sink.Accept(key, ToCompute(file.Load(key), options), source);
+                var tensor = file.Load(key);
+                if (options.CheckFinite && !IsFinite(tensor))
+                {
+                    tensor.Dispose();
+                    throw new BadInputException($"{source}: tensor '{key}' holds NaN or infinite values (set model.check_weights: false to load it anyway)");
+                }
+                sink.Accept(key, ToCompute(tensor, options), source);
                 options.Progress?.Report((++done, plan.Count));
             }
             var missing = sink.Missing();
@@ -87,6 +93,12 @@ public static class LlamaLoader
         // Stream in file order: sequential reads through each memory map.
         return files.SelectMany(f => f.Tensors.Values.OrderBy(i => i.Begin).Select(i => (f, i.Name)))
             .Where(p => expectedSet.Contains(p.Name)).ToList();
+    }
+
+    private static bool IsFinite(Tensor t)
+    {
+        using var scope = NewDisposeScope();
+        return t.isfinite().all().item<bool>();
     }
 
     // Keeps the one-line error readable when a whole family of keys is off (e.g. a different architecture).
