@@ -8,7 +8,8 @@ namespace LLM4EHR.Models.Quantization;
 /// not parameters, so no optimizer ever sees them. Forward dequantizes to the input's dtype and device and runs
 /// <c>linear(x, W_deq, bias)</c>; the full-precision weight is never kept.
 /// Buffers: <c>packed</c> U8 [ceil(out·in/2)], then either <c>absmax</c> F32 [ceil(out·in/64)] or, with double
-/// quantization, <c>absmax_codes</c> I8, <c>absmax_scales</c> F32, <c>absmax_offset</c> F32; <c>bias</c> if any.
+/// quantization as bitsandbytes (see <see cref="DoubleQuantizedScales"/>), <c>absmax_codes</c> U8 [nb] (indices into
+/// <see cref="DynamicMap"/>), <c>absmax2</c> F32 [ceil(nb/256)], <c>absmax_offset</c> F32 []; <c>bias</c> if any.
 /// </summary>
 public sealed class Nf4Linear : Module<Tensor, Tensor>
 {
@@ -29,7 +30,7 @@ public sealed class Nf4Linear : Module<Tensor, Tensor>
             using (var dq = DoubleQuantizedScales.Quantize(absmax))
             {
                 register_buffer("absmax_codes", dq.Codes.to(device).detach());
-                register_buffer("absmax_scales", dq.Scales.to(device).detach());
+                register_buffer("absmax2", dq.Absmax2.to(device).detach());
                 register_buffer("absmax_offset", dq.Offset.to(device).detach());
             }
         }
@@ -54,7 +55,7 @@ public sealed class Nf4Linear : Module<Tensor, Tensor>
 
     /// <summary>F32 [nb] block absmax values (decompressed when double-quantized).</summary>
     public Tensor BlockAbsmax() => DoubleQuantized
-        ? DoubleQuantizedScales.Dequantize(Buffer("absmax_codes"), Buffer("absmax_scales"), Buffer("absmax_offset"))
+        ? DoubleQuantizedScales.Dequantize(Buffer("absmax_codes"), Buffer("absmax2"), Buffer("absmax_offset"))
         : Buffer("absmax").alias();
 
     /// <summary>The dequantized weight [out, in] in <paramref name="dtype"/>.</summary>
