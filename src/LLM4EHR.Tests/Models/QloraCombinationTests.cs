@@ -49,8 +49,8 @@ public class QloraCombinationTests
         Assert.Equal(2 * Config.NumHiddenLayers, quantized.Adapters!.Adapters.Count); // q_proj and v_proj of each layer
 
         using var batch = Batch();
-        var quantizedOptimizer = optim.AdamW(quantized.TrainableParameters().Select(p => p.Parameter), lr: 1e-2);
-        var referenceOptimizer = optim.AdamW(reference.TrainableParameters().Select(p => p.Parameter), lr: 1e-2);
+        using var quantizedOptimizer = optim.AdamW(quantized.TrainableParameters().Select(p => p.Parameter), lr: 1e-2);
+        using var referenceOptimizer = optim.AdamW(reference.TrainableParameters().Select(p => p.Parameter), lr: 1e-2);
         for (int step = 0; step < 3; step++)
         {
             var ours = Step(quantized, quantizedOptimizer, batch, seed: 100 + step);
