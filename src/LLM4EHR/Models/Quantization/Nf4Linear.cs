@@ -84,9 +84,10 @@ public sealed class Nf4Linear : Module<Tensor, Tensor>
     public override Tensor forward(Tensor x)
     {
         // x: [..., in] → [..., out]
-        if (is_grad_enabled() && x.requires_grad)
-            return Nf4MatMul.Apply(this, x);
-        return LinearNoGraph(x); // nothing needs a gradient: no graph, nothing saved
+        if (!is_grad_enabled() || !x.requires_grad)
+            return LinearNoGraph(x); // nothing needs a gradient: no graph, nothing saved
+        using var scope = NewDisposeScope();
+        return Nf4MatMul.Apply(this, x).MoveToOuterDisposeScope();
     }
 
     /// <summary>
