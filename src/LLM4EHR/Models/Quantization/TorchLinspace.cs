@@ -1,10 +1,11 @@
 namespace LLM4EHR.Models.Quantization;
 
 /// <summary>
-/// <c>torch.linspace(start, end, steps, dtype=torch.float32)</c> on an x86-64 CPU, value for value, as the
-/// bitsandbytes dynamic map was built from it (<see cref="DynamicMap"/>). torch up to 1.13 runs this kernel
-/// (aten RangeFactoriesKernel, AVX2 build, FMA contraction); torch 2.x dropped its vector path, so for 16 or more
-/// steps its values can differ from these by one ulp. The shared nf4-dq fixture holds this version's map.
+/// <c>torch.linspace(start, end, steps, dtype=torch.float32)</c> on an x86-64 CPU as torch 1.x computes it, value
+/// for value: the kernel (aten RangeFactoriesKernel, AVX2 build, FMA contraction) that bitsandbytes' dynamic map
+/// (<see cref="DynamicMap"/>) was built with in the shared nf4-dq fixture. Later torch dropped the vector path
+/// (pytorch#89048); its values, and the libtorch 2.10 this project links, differ from these by one ulp at some
+/// positions once there are 16 steps or more (42 of the 256 map values).
 /// <list type="bullet">
 /// <item>step = (end − start) / (steps − 1) in float32;</item>
 /// <item>element i of the first half is fma(step, i, start), of the second half fma(−step, steps − 1 − i, end),
