@@ -9,9 +9,10 @@ using Spectre.Console.Cli;
 namespace LLM4EHR.Cli.Commands;
 
 /// <summary>
-/// <c>llm4ehr bench nf4</c>: bits per weight with double quantization, NF4/f32 forward time of one linear stack, and
-/// peak RSS of loading a wide F32 checkpoint quantized tensor by tensor vs kept in f32. Peak RSS (VmHWM) only ever
-/// grows, so each load runs in a fresh child process of this same CLI (<c>--child f32|quantized</c>), which prints
+/// <c>llm4ehr bench nf4</c>: bits per weight with and without double quantization (<c>bits_per_param</c>,
+/// <c>bits_per_param_no_dq</c>; <c>bits_per_param_single_quant</c> is the older name of the latter), NF4/f32 forward
+/// time of one linear stack, and peak RSS of loading a wide F32 checkpoint quantized tensor by tensor vs kept in
+/// f32. Peak RSS (VmHWM) only ever grows, so each load runs in a fresh child process of this same CLI (<c>--child f32|quantized</c>), which prints
 /// its own VmHWM; the parent never loads the checkpoint itself.
 /// </summary>
 [CliCommand("nf4", "NF4 linears: bits/param, NF4 vs f32 forward time, peak RSS of a quantized vs f32 load.", Branch = "bench")]
@@ -64,7 +65,7 @@ internal sealed class BenchNf4Command : Command<BenchNf4Command.Settings>
 
         var fwd = Nf4Bench.Forward(settings.ForwardLayers, settings.ForwardDim, settings.Tokens, settings.Runs, seed: 0);
         AnsiConsole.MarkupLineInterpolated(
-            $"[grey]forward {settings.ForwardLayers} x {settings.ForwardDim}^2 linears, {settings.Tokens} tokens: f32 {fwd.F32.MedianMs:F1} ms, nf4 {fwd.Nf4.MedianMs:F1} ms[/]");
+            $"[grey]forward {settings.ForwardLayers} x {settings.ForwardDim}^2 linears, {settings.Tokens} tokens: f32 {fwd.F32.MedianMs:F1} ms, nf4 {fwd.Nf4.MedianMs:F1} ms; {fwd.BitsPerParam:F4} bits/param with double quant, {fwd.BitsPerParamNoDoubleQuant:F4} without[/]");
 
         var dir = Directory.CreateTempSubdirectory("llm4ehr-nf4-").FullName;
         try
@@ -78,7 +79,8 @@ internal sealed class BenchNf4Command : Command<BenchNf4Command.Settings>
                 $"[grey]load {settings.Layers} x {settings.Width}^2 F32 ({fileMb:F0} MiB), fresh process each: baseline {q["baseline_mb"]:F0} MiB, peak f32 {f32["peak_mb"]:F0} MiB, peak quantized {q["peak_mb"]:F0} MiB[/]");
             var summary = new BenchSummary("nf4")
                 .Add("bits_per_param", fwd.BitsPerParam, 4)
-                .Add("bits_per_param_single_quant", fwd.BitsPerParamSingleQuant, 4)
+                .Add("bits_per_param_no_dq", fwd.BitsPerParamNoDoubleQuant, 4)
+                .Add("bits_per_param_single_quant", fwd.BitsPerParamNoDoubleQuant, 4)
                 .Add("f32_ms", fwd.F32.MedianMs, 2)
                 .Add("nf4_ms", fwd.Nf4.MedianMs, 2)
                 .Add("fwd_ratio", fwd.Nf4.MedianMs / fwd.F32.MedianMs, 3)

@@ -1,5 +1,6 @@
 using LLM4EHR.Text;
 using LLM4EHR.Models.Llama;
+using LLM4EHR.Models.Quantization;
 using LLM4EHR.Runtime;
 using TorchSharp;
 using TorchSharp.Modules;
@@ -84,13 +85,19 @@ public class LlamaTrainingTests
     }
 
     [Theory]
-    [InlineData(false)]
-    [InlineData(true)]
-    public void Training_steps_leave_no_tensors_behind(bool checkpoint)
+    [InlineData(false, false)]
+    [InlineData(true, false)]
+    [InlineData(false, true)]
+    [InlineData(true, true)]
+    public void Training_steps_leave_no_tensors_behind(bool checkpoint, bool nf4)
     {
-        using var model = LlamaRandomWeights.Create(Config, ComputeDevice.Cpu, seed: 5);
+        var factory = Nf4LinearFactory.Create(new Nf4Options { DoubleQuant = true });
+        using var model = LlamaRandomWeights.Create(Config, ComputeDevice.Cpu, seed: 5, nf4 ? (n, w, b) => factory(n, w, b) : null);
         model.GradientCheckpointing = checkpoint;
-        foreach (var p in model.GetLinear("model.layers.1.self_attn.v_proj").parameters()) p.requires_grad_(true);
+        // NF4 projections have no parameters: train a norm of layer 0, so layer 1's NF4 inputs need a gradient.
+        var trained = nf4 ? [model.Layers[0].named_parameters().First(p => p.name.Contains("norm")).parameter]
+            : model.GetLinear("model.layers.1.self_attn.v_proj").parameters();
+        foreach (var p in trained) p.requires_grad_(true);
         using var ids = randint(0, Config.VocabSize, [2, 8]);
         using var mask = tensor(new long[] { 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0 }, [2, 8]);
         long LiveAfterStep()

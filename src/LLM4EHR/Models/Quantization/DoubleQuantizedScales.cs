@@ -3,68 +3,83 @@ using static TorchSharp.torch;
 namespace LLM4EHR.Models.Quantization;
 
 /// <summary>
-/// QLoRA's double quantization of the per-block absmax values, in a documented linear form: subtract the tensor's
-/// mean absmax (as bitsandbytes' compress_statistics does), then store the centred values as symmetric linear int8
-/// in blocks of <see cref="BlockSize"/> (code = round(c / s × 127), s = max |c| of the block, round half to even).
-/// bitsandbytes uses its dynamic 8-bit code instead; linear int8 was chosen because it is exactly reproducible
-/// and its error bound is simple: |absmax' − absmax| ≤ s / 254 per block. Storage per weight with 64-blocks:
+/// QLoRA's double quantization of the NF4 block absmax values, exactly as bitsandbytes'
+/// <c>quantize_4bit(..., compress_statistics=True)</c>: subtract the float32 mean of all absmax values (offset), then
+/// quantize the centred values blockwise (<see cref="BlockSize"/> per block) with the signed 8-bit
+/// <see cref="DynamicMap"/>: absmax2 = max |absmax − offset| per block, code = nearest map value to
+/// (absmax − offset) × (1 / absmax2). Decoding is map[code] × absmax2 + offset. Storage per weight with 64-blocks:
 /// 8/64 + 32/(64·256) bits instead of 32/64.
 /// </summary>
 public sealed class DoubleQuantizedScales : IDisposable
 {
     public const int BlockSize = 256;
 
-    private DoubleQuantizedScales(Tensor codes, Tensor scales, Tensor offset)
+    private DoubleQuantizedScales(Tensor codes, Tensor absmax2, Tensor offset)
     {
         Codes = codes;
-        Scales = scales;
+        Absmax2 = absmax2;
         Offset = offset;
     }
 
-    /// <summary>Int8 [nb] codes of the centred absmax values.</summary>
+    /// <summary>U8 [nb]: index into <see cref="DynamicMap.Values"/> of each centred, normalised absmax.</summary>
     public Tensor Codes { get; }
-    /// <summary>F32 [ceil(nb/256)] max |centred absmax| per block.</summary>
-    public Tensor Scales { get; }
-    /// <summary>F32 [] the mean absmax that was subtracted.</summary>
+    /// <summary>F32 [ceil(nb/256)]: max |absmax − offset| of each block of 256.</summary>
+    public Tensor Absmax2 { get; }
+    /// <summary>F32 []: the mean absmax that was subtracted.</summary>
     public Tensor Offset { get; }
 
-    public long StorageBytes => Codes.numel() + 4 * Scales.numel() + 4;
+    public long StorageBytes => Codes.numel() + 4 * Absmax2.numel() + 4;
 
-    /// <summary>Compresses F32 [nb] absmax values.</summary>
-    public static DoubleQuantizedScales Quantize(Tensor absmax)
+    /// <summary>Compresses F32 [nb] absmax values (any device; the codes are computed on the CPU).</summary>
+    public static unsafe DoubleQuantizedScales Quantize(Tensor absmax)
     {
         using var scope = NewDisposeScope();
-        long nb = absmax.numel();
+        var a = absmax.detach().to(CPU).to_type(ScalarType.Float32).contiguous().flatten(); // [nb]
+        long nb = a.numel();
         long blocks = (nb + BlockSize - 1) / BlockSize;
-        var offset = absmax.mean();                                                   // []
-        var centred = nn.functional.pad(absmax - offset, [0, blocks * BlockSize - nb]).view(blocks, BlockSize);
-        var scales = centred.abs().amax([1]);                                         // [blocks]
-        // An all-equal block has scale 0: its codes are 0 and it decodes to the mean exactly.
-        var safe = where(scales > 0, scales, ones_like(scales)).unsqueeze(1);
-        var codes = (centred / safe * 127).round().clamp(-127, 127).view(-1).narrow(0, 0, nb).to_type(ScalarType.Int8);
-        return new DoubleQuantizedScales(codes.MoveToOuterDisposeScope(), scales.MoveToOuterDisposeScope(), offset.MoveToOuterDisposeScope());
+        var offset = a.mean();                                          // [] torch's float32 mean, as bitsandbytes
+        float mean = offset.item<float>();
+        var absmax2 = zeros(new[] { blocks }, ScalarType.Float32);      // [blocks]
+        var codes = zeros(new[] { nb }, ScalarType.Byte);               // [nb]
+        fixed (byte* src = a.bytes, dst2 = absmax2.bytes, dstCodes = codes.bytes)
+        {
+            float* values = (float*)src, maxima = (float*)dst2;
+            for (long b = 0; b < blocks; b++)
+            {
+                long first = b * BlockSize, end = Math.Min(nb, first + BlockSize);
+                float max = 0f;
+                for (long i = first; i < end; i++)
+                    max = MathF.Max(max, MathF.Abs(values[i] - mean));
+                maxima[b] = max;
+                // The reciprocal, then a product (bitsandbytes' kernel); a constant block has max 0 and 0 × ∞ = NaN
+                // takes code 0, which decodes to map[0] × 0 + offset = the offset, i.e. exactly.
+                float inv = 1f / max;
+                for (long i = first; i < end; i++)
+                    dstCodes[i] = DynamicMap.Code((values[i] - mean) * inv);
+            }
+        }
+        return new DoubleQuantizedScales(codes.MoveToOuterDisposeScope(), absmax2.MoveToOuterDisposeScope(),
+            offset.MoveToOuterDisposeScope());
     }
 
-    /// <summary>Wraps stored tensors (e.g. buffers of an <see cref="Nf4Linear"/>) without copying.</summary>
-    public static DoubleQuantizedScales FromTensors(Tensor codes, Tensor scales, Tensor offset) => new(codes, scales, offset);
-
-    /// <summary>F32 [nb] absmax values: code / 127 × s + mean.</summary>
-    public static Tensor Dequantize(Tensor codes, Tensor scales, Tensor offset)
+    /// <summary>F32 [nb] absmax values, map[code] × absmax2 + offset, on the codes' device.</summary>
+    public static Tensor Dequantize(Tensor codes, Tensor absmax2, Tensor offset)
     {
         using var scope = NewDisposeScope();
         long nb = codes.numel();
-        long blocks = scales.numel();
-        var c = nn.functional.pad(codes.to_type(ScalarType.Float32), [0, blocks * BlockSize - nb]).view(blocks, BlockSize);
-        var absmax = (c * (scales / 127f).unsqueeze(1) + offset).view(-1).narrow(0, 0, nb);
-        return absmax.contiguous().MoveToOuterDisposeScope();
+        long blocks = absmax2.numel();
+        var map = tensor(DynamicMap.Values.ToArray(), device: codes.device);                // [256]
+        var values = map.index_select(0, codes.to_type(ScalarType.Int32));                // [nb]
+        var scales = absmax2.repeat_interleave(BlockSize).narrow(0, 0, nb);               // [nb]
+        return (values * scales + offset).MoveToOuterDisposeScope();
     }
 
-    public Tensor Dequantize() => Dequantize(Codes, Scales, Offset);
+    public Tensor Dequantize() => Dequantize(Codes, Absmax2, Offset);
 
     public void Dispose()
     {
         Codes.Dispose();
-        Scales.Dispose();
+        Absmax2.Dispose();
         Offset.Dispose();
     }
 }
