@@ -26,7 +26,7 @@ public class LoraInjectorTests
         Assert.Equal((16, 32.0), (LoraSettings.ForTask(ClinicalTask.Pheno).R, LoraSettings.ForTask(ClinicalTask.Pheno).Alpha));
         using var model = new TinyHostModel();
         Nf4LinearFactory.QuantizeInPlace(model, new Nf4Options());
-        var set = LoraInjector.Inject(model, LoraSettings.ForTask(ClinicalTask.Pheno) with { Targets = Nf4Options.DecoderProjections });
+        var set = LoraInjector.Inject(model, LoraSettings.ForTask(ClinicalTask.Pheno) with { Targets = LLM4EHR.Models.Llama.LlamaProjections.ShortNames });
         Assert.Equal(14, set.Adapters.Count);
         Assert.All(set.Adapters, a => Assert.IsType<Nf4Linear>(a.Adapter.BaseLayer));
         var down = set.Adapters.Single(a => a.ModuleName == "model.layers.0.mlp.down_proj").Adapter;

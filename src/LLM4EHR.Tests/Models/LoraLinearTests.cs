@@ -65,7 +65,7 @@ public class LoraLinearTests
     public void Merging_into_a_model_keeps_its_outputs()
     {
         using var model = new TinyHostModel();
-        var set = LoraInjector.Inject(model, new LoraSettings { Targets = Nf4Options.DecoderProjections, Dropout = 0 });
+        var set = LoraInjector.Inject(model, new LoraSettings { Targets = LLM4EHR.Models.Llama.LlamaProjections.ShortNames, Dropout = 0 });
         using (no_grad())
             foreach (var (_, a) in set.Adapters) a.WeightB.normal_(0, 0.05);
         model.eval();

@@ -65,6 +65,7 @@ public class PooledClassifierTests : IDisposable
     [InlineData(false)]
     public void Saved_adapters_and_head_reload_to_identical_logits(bool lora)
     {
+        // The run folder's format (checkpoints/best.safetensors): trained tensors only, loaded by name and shape.
         var settings = lora ? new LoraSettings { R = 4, Alpha = 32 } : null;
         var (trained, _) = ClassifierFactory.Build(settings, nf4: true, labels: 3, headSeed: 1);
         using var _t = trained;
@@ -73,16 +74,15 @@ public class PooledClassifierTests : IDisposable
         trained.SetTrainingMode(false);
         using var batch = TinyHostModel.Batch([4, 7], labels: 3);
         using var expected = trained.Logits(batch);
-        ClassifierCheckpoint.Save(trained, _dir);
-        Assert.True(File.Exists(Path.Combine(_dir, ClassifierCheckpoint.ConfigFile)));
+        string path = Path.Combine(_dir, "best.safetensors");
+        TrainedWeights.Save(trained, path);
 
-        var config = ClassifierCheckpoint.ReadConfig(_dir);
-        var (fresh, _) = ClassifierFactory.Build(config.Lora is null ? null : config.Lora.ToSettings() with { Seed = 99 }, nf4: true, labels: config.LabelCount, headSeed: 2);
+        var (fresh, _) = ClassifierFactory.Build(settings is null ? null : settings with { Seed = 99 }, nf4: true, labels: 3, headSeed: 2);
         using var _f = fresh;
         fresh.SetTrainingMode(false);
         using (var differs = fresh.Logits(batch))
             Assert.False(TensorAssert.Identical(expected, differs));
-        ClassifierCheckpoint.Load(fresh, _dir);
+        TrainedWeights.Load(fresh, path);
         using var reloaded = fresh.Logits(batch);
         TensorAssert.Equal(expected, reloaded, "reloaded logits");
     }
@@ -92,13 +92,15 @@ public class PooledClassifierTests : IDisposable
     {
         var (a, _) = ClassifierFactory.Build(new LoraSettings { R = 4 }, nf4: false);
         using var _a = a;
-        ClassifierCheckpoint.Save(a, _dir);
+        string path = Path.Combine(_dir, "best.safetensors");
+        TrainedWeights.Save(a, path);
         var (b, _) = ClassifierFactory.Build(new LoraSettings { R = 8 }, nf4: false);
         using var _b = b;
-        var ex = Assert.Throws<BadInputException>(() => ClassifierCheckpoint.Load(b, _dir));
-        Assert.Contains("classifier.json: lora:", ex.Message);
+        var ex = Assert.Throws<BadInputException>(() => TrainedWeights.Load(b, path));
+        Assert.Contains("best.safetensors: '", ex.Message);
+        Assert.Contains("model expects", ex.Message);
         var (c, _) = ClassifierFactory.Build(new LoraSettings { R = 4 }, nf4: false, labels: 25);
         using var _c = c;
-        Assert.Contains("label_count", Assert.Throws<BadInputException>(() => ClassifierCheckpoint.Load(c, _dir)).Message);
+        Assert.Contains("head.weight", Assert.Throws<BadInputException>(() => TrainedWeights.Load(c, path)).Message);
     }
 }

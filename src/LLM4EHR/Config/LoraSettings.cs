@@ -9,18 +9,15 @@ namespace LLM4EHR.Config;
 /// </summary>
 public sealed record LoraSettings(bool Enabled, int R, double Alpha, double Dropout, IReadOnlyList<string> Targets)
 {
-    public static IReadOnlyList<string> AllLlamaLinears { get; } =
-        ["q_proj", "k_proj", "v_proj", "o_proj", "gate_proj", "up_proj", "down_proj"];
-
     internal static LoraSettings Read(ConfigSection s)
     {
         var l = new LoraSettings(s.Bool("enabled", true), s.Int("r", Models.Lora.LoraSettings.DefaultR, min: 1), s.Number("alpha", Models.Lora.LoraSettings.DefaultAlpha, min: 0, exclusiveMin: true),
             s.Number("dropout", 0.05, min: 0, max: 0.99), s.TextList("targets", Models.Lora.LoraSettings.DefaultTargets));
         if (l.Enabled && l.Targets.Count == 0)
             throw s.Error("targets", "expected at least one module name (e.g. [q_proj, v_proj]) when LoRA is enabled");
-        var unknown = l.Targets.Where(t => !AllLlamaLinears.Contains(t)).ToList();
+        var unknown = l.Targets.Where(t => !Models.Llama.LlamaProjections.ShortNames.Contains(t)).ToList();
         if (unknown.Count > 0)
-            throw s.Error("targets", $"unknown module '{unknown[0]}' (expected some of {string.Join(", ", AllLlamaLinears)})");
+            throw s.Error("targets", $"unknown module '{unknown[0]}' (expected some of {string.Join(", ", Models.Llama.LlamaProjections.ShortNames)})");
         s.Finish();
         return l;
     }

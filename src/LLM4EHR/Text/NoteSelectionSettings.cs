@@ -4,7 +4,7 @@ namespace LLM4EHR.Text;
 
 /// <summary>
 /// How a stay's notes become one token sequence. Defaults reproduce the seed. A plain record with init
-/// properties so config binding (YAML <c>text:</c> section; suggested keys in each summary) can fill it.
+/// properties so the YAML <c>text:</c> section fills it (each summary names its config key; the horizon and the separator have none).
 /// </summary>
 /// <remarks>
 /// Pipeline per stay: drop notes after the horizon → stable sort by hour → keep the first/last <see cref="MaxNotes"/>
@@ -14,38 +14,38 @@ namespace LLM4EHR.Text;
 public sealed record NoteSelectionSettings
 {
     /// <summary>
-    /// <c>max_notes</c>: how many notes per stay (seed: 5). Applied after horizon filtering and time sorting.
+    /// <c>text.max_notes</c>: how many notes per stay (seed: 5). Applied after horizon filtering and time sorting.
     /// </summary>
     public int MaxNotes { get; init; } = 5;
 
-    /// <summary><c>note_pick</c>: <c>first</c> (earliest, seed) or <c>last</c> (most recent) notes.</summary>
+    /// <summary><c>text.note_order</c>: <c>first</c> (earliest, seed) or <c>last</c> (most recent) notes.</summary>
     public NotePick Pick { get; init; } = NotePick.First;
 
     /// <summary>
-    /// <c>horizon_hours</c>: keep notes with hour ≤ this (inclusive; notes from before ICU admission, with negative
+    /// Horizon (no config key: the task fixes it): keep notes with hour ≤ this (inclusive; notes from before ICU admission, with negative
     /// hours, are kept). Null = the task's horizon (48 h IHM, 24 h Pheno). Notes with a NaN hour are always dropped.
     /// </summary>
     public double? HorizonHours { get; init; }
 
     /// <summary>
-    /// <c>note_template</c>: how one note is rendered. <c>{i}</c> = the note's number among the kept notes,
+    /// <c>text.template</c>: how one note is rendered. <c>{i}</c> = the note's number among the kept notes,
     /// counted from 1 in time order (also for <c>last</c>: the earliest kept note is 1); <c>{text}</c> = the note
     /// text, verbatim. Seed: <c>### NOTE {i} ###\n{text}</c>. Must contain <c>{text}</c>.
     /// </summary>
     public string Template { get; init; } = "### NOTE {i} ###\n{text}";
 
-    /// <summary><c>note_separator</c>: placed between rendered notes (seed: one newline).</summary>
+    /// <summary>Separator (no config key): placed between rendered notes (seed: one newline).</summary>
     public string Separator { get; init; } = "\n";
 
     /// <summary>
-    /// <c>max_tokens</c>: sequence length cap including BOS. Null = the seed's per-task cap (8000 IHM, 6000 Pheno).
+    /// <c>text.max_tokens</c>: sequence length cap including BOS. Null = the seed's per-task cap (8000 IHM, 6000 Pheno).
     /// </summary>
     public int? MaxTokens { get; init; }
 
-    /// <summary><c>truncation</c>: <c>keep_start</c> (seed) or <c>keep_end</c> (most recent tokens).</summary>
+    /// <summary><c>text.truncation</c>: <c>keep_start</c> (seed) or <c>keep_end</c> (most recent tokens).</summary>
     public TruncationSide Truncation { get; init; } = TruncationSide.KeepStart;
 
-    /// <summary><c>empty_stays</c>: <c>keep_bos_only</c> (seed) or <c>skip</c>; counted in the summary either way.</summary>
+    /// <summary><c>text.empty_notes</c>: <c>keep_bos_only</c> (seed) or <c>skip</c>; counted in the summary either way.</summary>
     public EmptyStayPolicy EmptyStays { get; init; } = EmptyStayPolicy.KeepBosOnly;
 
     /// <summary>The seed's default length cap for a task.</summary>

@@ -80,7 +80,7 @@ internal sealed class TrainingLoop(Trainer t, AdamW optimizer, IReadOnlyList<(st
             using var batch = Predictor.OnDevice(t.Collate(indices.Select(i => train[i]).ToArray()), t.Device);
             var logits = t.Model.Logits(batch);                                   // [B, K] float32
             var labels = batch.Labels.to(logits.dtype);                            // [B, K]
-            var loss = nn.functional.binary_cross_entropy_with_logits(logits, labels, pos_weights: posWeight);
+            var loss = ClassificationLoss.BceWithLogits(logits, labels, posWeight);
             double weight = indices.Length / (double)stays;
             (loss * weight).backward();
             lossSum += loss.item<float>() * weight;

@@ -8,13 +8,17 @@ namespace LLM4EHR.Models.Llama;
 /// (<c>self_attn.q_proj</c> … <c>mlp.down_proj</c>). Swapping one replaces both the field forward uses and the
 /// registered submodule, so <c>parameters()</c> and <c>state_dict()</c> reflect the new module.
 /// </summary>
-internal static class LlamaProjections
+public static class LlamaProjections
 {
-    public static readonly string[] Names =
+    /// <summary>The seven projections of a decoder layer, by their HF names relative to the layer.</summary>
+    public static readonly IReadOnlyList<string> Names =
     [
         "self_attn.q_proj", "self_attn.k_proj", "self_attn.v_proj", "self_attn.o_proj",
         "mlp.gate_proj", "mlp.up_proj", "mlp.down_proj",
     ];
+
+    /// <summary>The same projections by their last name segment (<c>q_proj</c> …), as LoRA and NF4 targets name them.</summary>
+    public static readonly IReadOnlyList<string> ShortNames = [.. Names.Select(n => n[(n.IndexOf('.') + 1)..])];
 
     /// <summary>(in, out) features of a projection, by full or short name (<c>self_attn.q_proj</c> or <c>q_proj</c>).</summary>
     public static (long In, long Out) Shape(LlamaConfig c, string projection)
@@ -31,7 +35,7 @@ internal static class LlamaProjections
         };
     }
 
-    public static nn.Module<Tensor, Tensor> Get(LlamaDecoderLayer layer, string projection) => projection switch
+    internal static nn.Module<Tensor, Tensor> Get(LlamaDecoderLayer layer, string projection) => projection switch
     {
         "self_attn.q_proj" => layer.SelfAttn.QProj,
         "self_attn.k_proj" => layer.SelfAttn.KProj,
@@ -43,7 +47,7 @@ internal static class LlamaProjections
         _ => throw new ArgumentException($"unknown projection '{projection}'"),
     };
 
-    public static void Set(LlamaDecoderLayer layer, string projection, nn.Module<Tensor, Tensor> module)
+    internal static void Set(LlamaDecoderLayer layer, string projection, nn.Module<Tensor, Tensor> module)
     {
         ArgumentNullException.ThrowIfNull(module);
         string field = projection[(projection.IndexOf('.') + 1)..];

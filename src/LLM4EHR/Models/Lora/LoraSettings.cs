@@ -39,9 +39,9 @@ public sealed record LoraSettings
         if (!(Alpha > 0)) throw new BadInputException($"{source}: alpha: must be > 0, got {Alpha}");
         if (!(Dropout >= 0 && Dropout < 1)) throw new BadInputException($"{source}: dropout: must be in [0, 1), got {Dropout}");
         if (Targets.Count == 0) throw new BadInputException($"{source}: targets: empty");
-        var unknown = Targets.Where(t => !Nf4Options.DecoderProjections.Contains(t)).ToList();
+        var unknown = Targets.Where(t => !Llama.LlamaProjections.ShortNames.Contains(t)).ToList();
         if (unknown.Count > 0)
-            throw new BadInputException($"{source}: targets: unknown [{string.Join(", ", unknown)}] (allowed: {string.Join(", ", Nf4Options.DecoderProjections)})");
+            throw new BadInputException($"{source}: targets: unknown [{string.Join(", ", unknown)}] (allowed: {string.Join(", ", Llama.LlamaProjections.ShortNames)})");
     }
 
     // Records compare lists by reference; settings read back from JSON must compare equal by value.

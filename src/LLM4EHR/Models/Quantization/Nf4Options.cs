@@ -6,15 +6,11 @@ namespace LLM4EHR.Models.Quantization;
 /// </summary>
 public sealed record Nf4Options
 {
-    /// <summary>The seven Llama decoder projections.</summary>
-    public static IReadOnlyList<string> DecoderProjections { get; } =
-        ["q_proj", "k_proj", "v_proj", "o_proj", "gate_proj", "up_proj", "down_proj"];
-
     /// <summary>Compress the block absmax values to 8 bits (≈4.127 instead of 4.5 bits per weight).</summary>
     public bool DoubleQuant { get; init; } = true;
 
     /// <summary>Last module-name segments to quantize (only inside decoder layers, i.e. names containing ".layers.").</summary>
-    public IReadOnlyList<string> Targets { get; init; } = DecoderProjections;
+    public IReadOnlyList<string> Targets { get; init; } = Llama.LlamaProjections.ShortNames;
 
     /// <summary>True for decoder-layer linears whose last name segment is a target.</summary>
     public bool Selects(string moduleName) =>
