@@ -77,9 +77,9 @@ public sealed class NotebookFilesTests
         // The README's command writes the demo configs' run_dir; an example that trains must not replace that run.
         var cliRuns = new[] { "demo-ihm.yaml", "demo-pheno.yaml" }
             .Select(f => LLM4EHR.Config.ExperimentConfigLoader.Load(Path.Combine(RepoRoot.Path, "config", f)).Output.RunDir).ToList();
-        foreach (var file in new[] { "train-demo.cs", "02-train-ihm.dib", "03-train-pheno.dib" })
+        foreach (var file in new[] { "examples/train.cs", "notebooks/02-train-ihm.dib", "notebooks/03-train-pheno.dib" })
         {
-            var match = Regex.Match(File.ReadAllText(Path.Combine(Folder, file)), @"output\.run_dir=(runs/[\w-]+)");
+            var match = Regex.Match(File.ReadAllText(Path.Combine(RepoRoot.Path, file)), @"output\.run_dir=(runs/[\w-]+)");
             Assert.True(match.Success, $"{file} sets no output.run_dir of its own");
             Assert.DoesNotContain(match.Groups[1].Value, cliRuns);
         }

@@ -84,7 +84,7 @@ public static class TrainStepBenchmark
     }
 
     /// <summary>
-    /// Benchmarks/README.md: per token and layer, linear forward FLOPs 2·(H·A·D + 2·H·K·D + A·D·H + 3·H·I) count
+    /// Benchmarks/README.md: per token and layer, linear forward FLOPs 2·(H·A·D + 2·H·G·D + A·D·H + 3·H·I) count
     /// twice (forward + input gradients of a frozen base) and the attention core 2·2·T·A·D three times.
     /// </summary>
     public static double FlopsPerStep(LlamaConfig c, int batch, int t)

@@ -51,6 +51,9 @@ public sealed class PooledSequenceClassifier : ISequenceClassifier
         return Head.forward(hidden, batch.AttentionMask).MoveToOuterDisposeScope(); // [B, K]
     }
 
+    /// <summary>The backbone's last hidden state [B, T, H] (after the final norm), before pooling: for inspection.</summary>
+    public Tensor LastHiddenState(TokenBatch batch) => _lastHiddenState(batch);
+
     /// <summary>LoRA A/B (<c>lora.{module}.lora_A.weight</c>, …) then <c>head.weight</c>, <c>head.bias</c>.</summary>
     public IReadOnlyList<(string Name, Parameter Parameter)> TrainableParameters()
     {

@@ -2,6 +2,9 @@ using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
+// Shape key (README, "Shape key"): B batch, T tokens, H hidden, A attention (query) heads, G key/value heads,
+// D head dim (H / A), I MLP width, V vocabulary, K labels.
+
 namespace LLM4EHR.Models.Llama;
 
 /// <summary>

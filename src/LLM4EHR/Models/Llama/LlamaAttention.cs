@@ -3,6 +3,9 @@ using TorchSharp.Utils;
 using static TorchSharp.torch;
 using F = TorchSharp.torch.nn.functional;
 
+// Shape key (README, "Shape key"): B batch, T tokens, H hidden, A attention (query) heads, G key/value heads,
+// D head dim (H / A), I MLP width, V vocabulary, K labels.
+
 namespace LLM4EHR.Models.Llama;
 
 /// <summary>
@@ -42,8 +45,8 @@ public sealed class LlamaAttention : nn.Module
         using var scope = NewDisposeScope();
         long b = x.shape[0], t = x.shape[1];
         var q = QProj.call(x).view(b, t, _heads, _headDim).transpose(1, 2);   // [B, A, T, D]
-        var k = KProj.call(x).view(b, t, _kvHeads, _headDim).transpose(1, 2); // [B, K, T, D]
-        var v = VProj.call(x).view(b, t, _kvHeads, _headDim).transpose(1, 2); // [B, K, T, D]
+        var k = KProj.call(x).view(b, t, _kvHeads, _headDim).transpose(1, 2); // [B, G, T, D]
+        var v = VProj.call(x).view(b, t, _kvHeads, _headDim).transpose(1, 2); // [B, G, T, D]
         q = LlamaRotaryEmbedding.Apply(q, cos, sin);
         k = LlamaRotaryEmbedding.Apply(k, cos, sin);
         k = ExpandKeyValue(k);                                                // [B, A, T, D]
@@ -58,7 +61,7 @@ public sealed class LlamaAttention : nn.Module
         return OProj.call(merged).MoveToOuterDisposeScope();
     }
 
-    // [B, K, T, D] -> [B, A, T, D], each kv head repeated for its G query heads (HF repeat_kv order).
+    // [B, G, T, D] -> [B, A, T, D], each kv head repeated for its A/G query heads (HF repeat_kv order).
     // index_select gathers in one pass (and scatters in backward): measured 3x cheaper than expand + reshape.
     private Tensor ExpandKeyValue(Tensor kv)
     {

@@ -3,6 +3,9 @@ using TorchSharp.Modules;
 using TorchSharp.Utils;
 using static TorchSharp.torch;
 
+// Shape key (README, "Shape key"): B batch, T tokens, H hidden, A attention (query) heads, G key/value heads,
+// D head dim (H / A), I MLP width, V vocabulary, K labels.
+
 namespace LLM4EHR.Models.Llama;
 
 /// <summary>One pre-norm transformer block (HF <c>LlamaDecoderLayer</c>): x + attn(norm(x)), then h + mlp(norm(h)).</summary>

@@ -3,6 +3,9 @@ using TorchSharp.Utils;
 using static TorchSharp.torch;
 using F = TorchSharp.torch.nn.functional;
 
+// Shape key (README, "Shape key"): B batch, T tokens, H hidden, A attention (query) heads, G key/value heads,
+// D head dim (H / A), I MLP width, V vocabulary, K labels.
+
 namespace LLM4EHR.Models.Llama;
 
 /// <summary>SwiGLU feed-forward (HF <c>LlamaMLP</c>): down(silu(gate(x)) * up(x)).</summary>

@@ -2,7 +2,7 @@
 // File-based apps default to Native AOT, which turns off reflection-based JSON; TorchSharp needs a normal runtime anyway.
 #:property PublishAot=false
 // The library without notebooks: a .NET 10 file-based app. From the repository root:
-//     dotnet run notebooks/train-demo.cs
+//     dotnet run examples/train.cs
 // Trains the IHM demo (synthetic cohort + tiny Llama, created on first use) into runs/example-train-demo and prints the test AUROC.
 // Relative paths in the config resolve against the current directory, so run it from the repository root.
 using LLM4EHR.Config;
