@@ -29,15 +29,15 @@ public sealed class NotebookFilesTests
     }
 
     [Fact]
-    public void The_four_notebooks_are_committed_as_dib_and_no_executed_notebook_sits_beside_them()
+    public void The_notebooks_are_committed_as_dib_and_no_executed_notebook_sits_beside_them()
     {
-        Assert.Equal(["01-explore-data.dib", "02-train-ihm.dib", "03-train-pheno.dib", "04-evaluate.dib"], Names());
+        Assert.Equal(["00-one-stay.dib", "01-explore-data.dib", "02-train-ihm.dib", "03-train-pheno.dib", "04-evaluate.dib"], Names());
         Assert.Empty(Directory.GetFiles(Folder, "*.ipynb", SearchOption.AllDirectories));
     }
 
     [Theory]
     [MemberData(nameof(Notebooks))]
-    public void Notebook_opens_with_markdown_then_publish_then_references(string name)
+    public void Notebook_opens_with_markdown_then_one_line_setup_then_references(string name)
     {
         var cells = Parse(File.ReadAllText(Path.Combine(Folder, name)));
         Assert.Equal("meta", cells[0].Kernel);
@@ -51,9 +51,13 @@ public sealed class NotebookFilesTests
         Assert.StartsWith("# ", cells[1].Text);
         Assert.Contains("**Needs:**", cells[1].Text);
 
+        // One line of setup: the shared script publishes the library (no build code in any report).
         Assert.Equal("csharp", cells[2].Kernel);
-        Assert.Contains("\"publish\"", cells[2].Text);
-        Assert.Contains("Path.Combine(repo!.FullName, \"artifacts\", \"notebook-lib\")", cells[2].Text);
+        Assert.Single(cells[2].Text.Split('\n'));
+        Assert.StartsWith("#load \"setup.csx\"", cells[2].Text);
+        string setup = File.ReadAllText(Path.Combine(Folder, "setup.csx"));
+        Assert.Contains("\"publish\"", setup);
+        Assert.Contains("Path.Combine(repo!.FullName, \"artifacts\", \"notebook-lib\")", setup);
 
         Assert.Equal("csharp", cells[3].Kernel);
         var references = Regex.Matches(cells[3].Text, "^#r \"([^\"]+)\"", RegexOptions.Multiline).Select(m => m.Groups[1].Value).ToList();
@@ -65,7 +69,7 @@ public sealed class NotebookFilesTests
     }
 
     [Fact]
-    public void Every_notebook_publishes_with_the_same_cell()
+    public void Every_notebook_sets_up_with_the_same_cell()
     {
         var publishCells = Names().Select(name => Parse(File.ReadAllText(Path.Combine(Folder, name)))[2].Text).Distinct();
         Assert.Single(publishCells);
