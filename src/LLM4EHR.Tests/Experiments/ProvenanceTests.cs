@@ -60,12 +60,7 @@ public sealed class ProvenanceTests(ExperimentSandbox sandbox)
     {
         // A copy of the baseline run: re-testing rewrites test/metrics.json, which other tests read.
         string run = sandbox.RunDir("retested");
-        foreach (var file in Directory.GetFiles(sandbox.Baseline.RunDir, "*", SearchOption.AllDirectories))
-        {
-            string to = Path.Combine(run, Path.GetRelativePath(sandbox.Baseline.RunDir, file));
-            Directory.CreateDirectory(Path.GetDirectoryName(to)!);
-            File.Copy(file, to, overwrite: true);
-        }
+        Support.FileHash.CopyTree(sandbox.Baseline.RunDir, run);
         string other = Path.Combine(sandbox.Root, "other-data");
         Directory.CreateDirectory(other);
         foreach (var split in Enum.GetValues<P2xSplit>())

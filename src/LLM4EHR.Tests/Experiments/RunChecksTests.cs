@@ -136,13 +136,7 @@ public sealed class RunChecksTests(ExperimentSandbox sandbox) : IDisposable
     public void Test_refuses_a_base_model_other_than_the_one_the_run_trained_on()
     {
         string model = _dir.File("model-copy");
-        Directory.CreateDirectory(model);
-        foreach (var file in Directory.GetFiles(sandbox.ModelPath, "*", SearchOption.AllDirectories))
-        {
-            string to = Path.Combine(model, Path.GetRelativePath(sandbox.ModelPath, file));
-            Directory.CreateDirectory(Path.GetDirectoryName(to)!);
-            File.Copy(file, to);
-        }
+        FileHash.CopyTree(sandbox.ModelPath, model);
         var trained = sandbox.Runner(sandbox.Config($"model.path={model}", "training.epochs=1", "lora.enabled=false")).Train(sandbox.RunDir("fingerprinted"));
         Assert.True(File.Exists(RunLayout.ModelFingerprint(trained.RunDir)));
         // Another model in the same folder (here a different MLP width, as another checkpoint would have).
