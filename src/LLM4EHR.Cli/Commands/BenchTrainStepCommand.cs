@@ -5,7 +5,7 @@ using Spectre.Console.Cli;
 namespace LLM4EHR.Cli.Commands;
 
 /// <summary><c>llm4ehr bench train-step</c>: one training step of the bench model (src/LLM4EHR/Benchmarks/README.md).</summary>
-[CliCommand("train-step", "Time one training step of the bench Llama (tok_s, gflops, mfu vs an f32 matmul).", Branch = "bench")]
+[CliCommand("train-step", "Time one training step of the bench Llama (tok_s, gflops, mfu vs a matmul at the same dtype, mfu_peak vs the CPU's peak).", Branch = "bench")]
 internal sealed class BenchTrainStepCommand : Command<BenchTrainStepCommand.Settings>
 {
     public sealed class Settings : CommandSettings
@@ -26,6 +26,11 @@ internal sealed class BenchTrainStepCommand : Command<BenchTrainStepCommand.Sett
         [DefaultValue(8)]
         public int Runs { get; init; } = 8;
 
+        [CommandOption("--dtype <DTYPE>")]
+        [Description("f32|bf16: compute dtype of the frozen base (adapters, head, loss, optimizer stay f32).")]
+        [DefaultValue("f32")]
+        public string Dtype { get; init; } = "f32";
+
         [CommandOption("--checkpointing")]
         [Description("Recompute decoder layers in backward (activation checkpointing).")]
         public bool Checkpointing { get; init; }
@@ -37,7 +42,7 @@ internal sealed class BenchTrainStepCommand : Command<BenchTrainStepCommand.Sett
         var options = new TrainStepOptions
         {
             Threads = s.Threads, SequenceLength = s.SequenceLength, BatchSize = s.BatchSize, Runs = s.Runs,
-            GradientCheckpointing = s.Checkpointing,
+            GradientCheckpointing = s.Checkpointing, Dtype = BenchDtype.Parse(s.Dtype),
         };
         var result = TrainStepBenchmark.Run(options, BenchConsole.Progress);
         Console.WriteLine(result.ToSummary());

@@ -5,6 +5,7 @@ using LLM4EHR.Data;
 using LLM4EHR.Experiments;
 using LLM4EHR.Runtime;
 using LLM4EHR.Training;
+using TorchSharp;
 
 namespace LLM4EHR.Benchmarks;
 
@@ -47,9 +48,17 @@ public static class DemoBenchmark
                 throw new OperationCanceledException("bench demo: training was interrupted", cancellationToken);
             string auroc = config.Task == ClinicalTask.Ihm ? "auroc" : "auroc_macro";
 
-            progress?.Report($"measuring the f32 {options.MatmulSize}^3 matmul reference");
-            double matmul = MatmulReference.MeasureGflops(options.MatmulSize);
-            return new DemoBenchResult(BenchTimer.Median(rates), rates.Count, wall, result.Test[auroc] ?? double.NaN, matmul, created);
+            var dtype = ClassifierFactory.ResolveCompute(config.Model).Dtype;
+            progress?.Report($"measuring the {dtype} {options.MatmulSize}^3 matmul reference");
+            double matmul = MatmulReference.MeasureGflops(options.MatmulSize, dtype: dtype);
+            // FLOPs per token by the train-step convention at the longest sequence the config allows: an upper bound on
+            // the attention share when notes are shorter.
+            int t = config.Text.MaxTokens;
+            double flopsPerToken = TrainStepBenchmark.FlopsPerStep(Models.Llama.LlamaConfig.Load(config.Model.Path), 1, t) / t;
+            return new DemoBenchResult(BenchTimer.Median(rates), rates.Count, wall, result.Test[auroc] ?? double.NaN, matmul, created)
+            {
+                Dtype = dtype, FlopsPerToken = flopsPerToken, Peak = CpuPeak.For(dtype, torch.get_num_threads()),
+            };
         }
         finally
         {

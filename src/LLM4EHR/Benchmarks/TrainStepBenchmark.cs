@@ -12,7 +12,8 @@ namespace LLM4EHR.Benchmarks;
 /// <summary>
 /// <c>bench train-step</c>: one training step of the bench model (src/LLM4EHR/Benchmarks/README.md): frozen Llama base with
 /// LoRA on q_proj/v_proj, masked-mean pooled linear head, BCE, one AdamW step; the median of several timed steps after warm-ups,
-/// with FLOPs counted by the shared convention and divided by this process's f32 matmul rate (mfu).
+/// with FLOPs counted by the shared convention and divided by this process's matmul rate at the same dtype (mfu) and by
+/// the CPU's theoretical peak (mfu_peak, <see cref="CpuPeak"/>).
 /// </summary>
 public static class TrainStepBenchmark
 {
@@ -37,7 +38,7 @@ public static class TrainStepBenchmark
             Hidden = o.Hidden, Layers = o.Layers, Heads = o.Heads, KvHeads = o.KvHeads,
             Intermediate = o.Intermediate, VocabSize = o.Vocab,
         }.ToConfig();
-        using var model = LlamaRandomWeights.Create(config, ComputeDevice.Cpu, o.Seed);
+        using var model = LlamaRandomWeights.Create(config, ComputeDevice.Cpu with { Dtype = o.Dtype }, o.Seed);
         model.GradientCheckpointing = o.GradientCheckpointing;
         model.train();
         var adapters = AttachAdapters(model, o.Seed);
@@ -56,8 +57,8 @@ public static class TrainStepBenchmark
             using var scope = NewDisposeScope();
             optimizer.zero_grad();
             // The frozen embedding needs no gradient; LoRA in every layer makes backward run through all of them.
-            var hidden = model.ForwardEmbeddings(model.Embed(ids), mask, positions); // [B, T, H]
-            var pooled = (hidden * maskF).sum(1) / maskF.sum(1);                  // [B, H]
+            var hidden = model.ForwardEmbeddings(model.Embed(ids), mask, positions); // [B, T, H] in o.Dtype
+            var pooled = (hidden.to_type(ScalarType.Float32) * maskF).sum(1) / maskF.sum(1); // [B, H] f32, as the classifier pools
             var loss = F.binary_cross_entropy_with_logits(head.call(pooled), labels);
             loss.backward();
             optimizer.step();
@@ -65,10 +66,10 @@ public static class TrainStepBenchmark
 
         progress?.Report($"model: {config.NumHiddenLayers} layers, hidden {config.HiddenSize}, T {o.SequenceLength}, batch {o.BatchSize}, {o.Threads} threads");
         var timing = BenchTimer.Measure(Step, o.Warmups, o.Runs);
-        progress?.Report("measuring the f32 2048^3 matmul reference");
-        double matmul = MatmulReference.MeasureGflops(o.MatmulSize);
+        progress?.Report($"measuring the {o.Dtype} {o.MatmulSize}^3 matmul reference");
+        double matmul = MatmulReference.MeasureGflops(o.MatmulSize, dtype: o.Dtype);
         long tokens = (long)o.BatchSize * o.SequenceLength;
-        return new TrainStepResult(timing, tokens, FlopsPerStep(config, o.BatchSize, o.SequenceLength), matmul);
+        return new TrainStepResult(timing, tokens, FlopsPerStep(config, o.BatchSize, o.SequenceLength), matmul, o.Dtype, CpuPeak.For(o.Dtype, o.Threads));
     }
 
     /// <summary>

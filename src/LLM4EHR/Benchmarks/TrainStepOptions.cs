@@ -15,7 +15,9 @@ public sealed record TrainStepOptions
     public int Warmups { get; init; } = 2;
     public int Runs { get; init; } = 8;
     public bool GradientCheckpointing { get; init; }
+    /// <summary>Compute dtype of the frozen base (Float32 or BFloat16); adapters, head, loss and optimizer stay f32.</summary>
+    public TorchSharp.torch.ScalarType Dtype { get; init; } = TorchSharp.torch.ScalarType.Float32;
     public long Seed { get; init; } = 1;
-    /// <summary>Size of the f32 matmul yardstick (2048 per BENCHMARKS.md; smaller only for smoke tests).</summary>
+    /// <summary>Size of the matmul yardstick, at <see cref="Dtype"/> (2048 per BENCHMARKS.md; smaller only for smoke tests).</summary>
     public int MatmulSize { get; init; } = 2048;
 }

@@ -6,7 +6,7 @@ namespace LLM4EHR.Config;
 /// The backbone: a local Hugging Face folder at <paramref name="Path"/> (with <paramref name="Tiny"/>, a random
 /// tiny Llama is created there on first use). <paramref name="Device"/> is auto|cpu|cuda (see
 /// <see cref="Runtime.ComputeDevice.Resolve"/>); <paramref name="Dtype"/> is auto|float32|bfloat16
-/// (auto: bfloat16 on CUDA, float32 on CPU).
+/// (auto: bfloat16 on CUDA and on CPUs with native bf16, else float32; see Runtime/CpuComputeDtype).
 /// </summary>
 public sealed record ModelSettings(string Path, TinyLlamaSettings? Tiny, string Device, string Dtype, bool GradientCheckpointing)
 {

@@ -69,7 +69,7 @@ internal static partial class SeedConfigFormat
             _ => throw Error(source, values["mixed_precision"], "mixed_precision", $"expected no, fp16 or bf16, got '{mixed}'"),
         };
         if (mixed == "fp16")
-            notes.Add("mixed_precision fp16: computed in bfloat16 on CUDA (float32 on CPU); fp16 with loss scaling is not implemented");
+            notes.Add("mixed_precision fp16: computed in bfloat16 on CUDA and bf16-capable CPUs (float32 on other CPUs); fp16 with loss scaling is not implemented");
         bool nf4 = Bool(values, source, "use_4bit", false);
         var lora = values.TryGetValue("lora", out var l) && l is YamlMappingNode m ? m : null;
         bool freeze = Bool(values, source, "freeze", false);

@@ -14,16 +14,23 @@ namespace LLM4EHR.Experiments;
 /// </summary>
 public static class ClassifierFactory
 {
-    /// <summary>The device and dtype a config asks for (<c>dtype: auto</c> = bf16 on CUDA, f32 on CPU).</summary>
+    /// <summary>The device and dtype a config asks for (<c>dtype: auto</c> = bf16 on CUDA; on CPU bf16 where native, else f32).</summary>
     public static ComputeDevice ResolveCompute(ModelSettings model)
     {
         var compute = ComputeDevice.Resolve(model.Device);
         return model.Dtype switch
         {
-            "float32" => compute with { Dtype = ScalarType.Float32 },
-            "bfloat16" => compute with { Dtype = ScalarType.BFloat16 },
-            _ => compute,
+            "float32" => compute with { Dtype = ScalarType.Float32, Reason = "model.dtype: float32" },
+            "bfloat16" => compute with { Dtype = ScalarType.BFloat16, Reason = "model.dtype: bfloat16" },
+            _ when compute.IsCuda => compute with { Reason = "auto: CUDA computes in bfloat16" },
+            _ => CpuAuto(compute),
         };
+    }
+
+    private static ComputeDevice CpuAuto(ComputeDevice cpu)
+    {
+        var (dtype, reason) = CpuComputeDtype.Choose();
+        return cpu with { Dtype = dtype, Reason = reason };
     }
 
     public static PooledSequenceClassifier Build(ExperimentConfig config, ComputeDevice compute, IProgress<(int Done, int Total)>? loadProgress = null)

@@ -59,7 +59,7 @@ public sealed class ExperimentRunner(ExperimentConfig config)
             ExperimentConfigLoader.Save(Config, RunLayout.Config(runDir));
             ExperimentPreflight.SaveFingerprint(runDir, Config.Model.Path);
         }
-        Report("model", $"loading {Config.Model.Path} on {compute}{(Config.Quantization.Nf4 ? " (NF4)" : "")}");
+        Report("model", $"loading {Config.Model.Path} on {compute} [{compute.Reason}]{(Config.Quantization.Nf4 ? " (NF4)" : "")}");
         using var model = ClassifierFactory.Build(Config, compute);
         long trainable = model.TrainableParameters().Sum(p => p.Parameter.numel());
         // The frozen base counted from its config (NF4 keeps it in buffers, not parameters), plus what trains.

@@ -184,6 +184,9 @@ public static class RunProvenance
             },
             ["threads"] = TorchSharp.torch.get_num_threads(),
             ["device"] = compute.ToString(),
+            ["dtype"] = compute.Dtype.ToString(),
+            ["dtype_reason"] = compute.Reason,
+            ["mkl_path"] = MklIntelPath.State,
             ["cuda_devices"] = compute.IsCuda ? TorchSharp.torch.cuda.device_count() : 0,
         };
     }

@@ -8,6 +8,7 @@ public static class TorchEnvironment
     public static IReadOnlyList<(string Key, string Value)> Describe(string deviceRequest)
     {
         var device = ComputeDevice.Resolve(deviceRequest);
+        var cpuAuto = CpuComputeDtype.Choose();
         return
         [
             ("torchsharp", typeof(torch).Assembly.GetName().Version?.ToString() ?? "?"),
@@ -15,6 +16,8 @@ public static class TorchEnvironment
             ("threads", torch.get_num_threads().ToString()),
             ("cuda available", torch.cuda.is_available().ToString()),
             ("device", device.ToString()),
+            ("cpu auto dtype", $"{cpuAuto.Dtype} ({cpuAuto.Reason})"),
+            ("mkl path", MklIntelPath.Apply()),
         ];
     }
 }

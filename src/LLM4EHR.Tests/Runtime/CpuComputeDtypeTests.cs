@@ -1,0 +1,43 @@
+using LLM4EHR.Config;
+using LLM4EHR.Experiments;
+using LLM4EHR.Runtime;
+using static TorchSharp.torch;
+
+namespace LLM4EHR.Tests.Runtime;
+
+/// <summary><c>model.dtype: auto</c> on CPU: bf16 only where the CPU has native bf16, overridable by LLM4EHR_CPU_BF16.</summary>
+public class CpuComputeDtypeTests
+{
+    private static CpuInfo Cpu(params string[] flags) => new("AuthenticAMD", "test", 2, new HashSet<string>(flags));
+
+    [Theory]
+    [InlineData(new[] { "avx2", "fma", "avx512f", "avx512_bf16" }, ScalarType.BFloat16, "avx512_bf16")]
+    [InlineData(new[] { "avx2", "fma", "amx_bf16", "amx_tile" }, ScalarType.BFloat16, "amx_bf16")]
+    [InlineData(new[] { "avx2", "fma", "avx512f" }, ScalarType.Float32, "lacks")]
+    [InlineData(new[] { "avx2", "fma" }, ScalarType.Float32, "lacks")]
+    public void Flags_decide_when_no_override(string[] flags, ScalarType expected, string reasonPart)
+    {
+        var (dtype, reason) = CpuComputeDtype.Choose(Cpu(flags), null);
+        Assert.Equal(expected, dtype);
+        Assert.Contains(reasonPart, reason);
+    }
+
+    [Fact]
+    public void Override_wins_over_flags_both_ways_and_rejects_other_values()
+    {
+        Assert.Equal(ScalarType.Float32, CpuComputeDtype.Choose(Cpu("avx512_bf16"), "0").Dtype);
+        Assert.Equal(ScalarType.BFloat16, CpuComputeDtype.Choose(Cpu("avx2"), "1").Dtype);
+        Assert.Contains("LLM4EHR_CPU_BF16=1", CpuComputeDtype.Choose(Cpu("avx2"), "1").Reason);
+        Assert.Throws<BadInputException>(() => CpuComputeDtype.Choose(Cpu(), "yes"));
+    }
+
+    [Fact]
+    public void Explicit_config_dtype_beats_auto_and_says_so()
+    {
+        var f32 = ClassifierFactory.ResolveCompute(new ModelSettings("", null, "cpu", "float32", false));
+        Assert.Equal((ScalarType.Float32, "model.dtype: float32"), (f32.Dtype, f32.Reason));
+        var auto = ClassifierFactory.ResolveCompute(new ModelSettings("", null, "cpu", "auto", false));
+        Assert.Equal(CpuComputeDtype.Choose().Dtype, auto.Dtype);
+        Assert.StartsWith("auto:", auto.Reason);
+    }
+}

@@ -1,0 +1,34 @@
+using static TorchSharp.torch;
+
+namespace LLM4EHR.Runtime;
+
+/// <summary>
+/// What <c>model.dtype: auto</c> computes in on CPU, decided per machine from its flags, never from one benchmark:
+/// with native bf16 dot products (AVX512_BF16 or AMX-BF16) a bf16 matmul runs ~4–6× an f32 one (2-core EPYC Zen 4:
+/// 714 vs 120–180 GFLOP/s at 2048³), while on AVX2-only CPUs libtorch emulates bf16 and runs ~150× slower than f32.
+/// <c>LLM4EHR_CPU_BF16=0|1</c> overrides the flags (tests, or a user who wants f32 numbers on a bf16 machine).
+/// </summary>
+public static class CpuComputeDtype
+{
+    public const string Variable = "LLM4EHR_CPU_BF16";
+
+    /// <summary>The dtype for <c>auto</c> on this CPU and the reason, e.g. "auto: CPU has avx512_bf16".</summary>
+    public static (ScalarType Dtype, string Reason) Choose() =>
+        Choose(CpuInfo.Current, System.Environment.GetEnvironmentVariable(Variable));
+
+    public static (ScalarType Dtype, string Reason) Choose(CpuInfo cpu, string? overrideValue)
+    {
+        switch (overrideValue?.Trim())
+        {
+            case "1": return (ScalarType.BFloat16, $"auto: {Variable}=1");
+            case "0": return (ScalarType.Float32, $"auto: {Variable}=0");
+            case null or "": break;
+            default: throw new BadInputException($"{Variable}: expected 0 or 1, got '{overrideValue}'");
+        }
+        string[] native = ["amx_bf16", "avx512_bf16"];
+        string? flag = native.FirstOrDefault(cpu.Flags.Contains);
+        return flag is null
+            ? (ScalarType.Float32, "auto: CPU lacks avx512_bf16/amx_bf16 (bf16 would be emulated)")
+            : (ScalarType.BFloat16, $"auto: CPU has {flag}");
+    }
+}
