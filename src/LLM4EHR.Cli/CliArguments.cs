@@ -49,9 +49,10 @@ internal static partial class CliArguments
     private static (string? Command, IReadOnlyList<string> Options) KnownOptions(string[] args)
     {
         var words = args.TakeWhile(a => !a.StartsWith('-')).ToList();
-        foreach (var (attr, settings) in CommandCatalog.Commands())
+        // Longest path first: "sweep status" before the branch default "sweep".
+        foreach (var (attr, settings) in CommandCatalog.Commands().OrderByDescending(c => c.Attr.Path.Length))
         {
-            var path = attr.Branch is null ? new[] { attr.Name } : [attr.Branch, attr.Name];
+            var path = attr.Path;
             if (words.Count >= path.Length && words.Take(path.Length).SequenceEqual(path))
                 return (string.Join(' ', path), [.. OptionsOf(settings), "--help", "--verbose"]);
         }

@@ -10,6 +10,8 @@ internal static class CommandCatalog
         typeof(IConfigurator).GetMethod(nameof(IConfigurator.AddCommand))!;
     private static readonly MethodInfo AddBranchCommand =
         typeof(IConfigurator<CommandSettings>).GetMethod(nameof(IConfigurator<CommandSettings>.AddCommand))!;
+    private static readonly MethodInfo SetBranchDefault =
+        typeof(IConfigurator<CommandSettings>).GetMethod(nameof(IConfigurator<CommandSettings>.SetDefaultCommand))!;
 
     /// <summary>
     /// The <c>llm4ehr</c> app with every command, exceptions propagated so the caller maps them to exit codes
@@ -62,8 +64,17 @@ internal static class CommandCatalog
             {
                 b.SetDescription(BranchDescriptions.GetValueOrDefault(branch.Key, branch.Key));
                 foreach (var (type, attr) in branch)
-                    ((ICommandConfigurator)AddBranchCommand.MakeGenericMethod(type).Invoke(b, [attr!.Name])!)
+                {
+                    if (attr!.BranchDefault)
+                    {
+                        SetBranchDefault.MakeGenericMethod(type).Invoke(b, []);
+                        continue;
+                    }
+                    var command = ((ICommandConfigurator)AddBranchCommand.MakeGenericMethod(type).Invoke(b, [attr.Name])!)
                         .WithDescription(attr.Description);
+                    if (attr.Hidden)
+                        command.IsHidden();
+                }
             });
         }
     }
@@ -75,5 +86,6 @@ internal static class CommandCatalog
     private static readonly Dictionary<string, string> BranchDescriptions = new()
     {
         ["bench"] = "Benchmarks: each prints one 'bench <name>: key=value ...' summary line (conventions: src/LLM4EHR/Benchmarks/README.md).",
+        ["sweep"] = "Run a config over a grid of --set values (locally or as a Slurm job array); 'sweep status' follows it.",
     };
 }

@@ -1,0 +1,27 @@
+using System.ComponentModel;
+using LLM4EHR.Sweeps;
+using Spectre.Console.Cli;
+
+namespace LLM4EHR.Cli.Commands;
+
+/// <summary>
+/// <c>llm4ehr sweep worker SWEEP_DIR</c>: one of the processes <c>sweep --workers N</c> starts. Claims pending and
+/// interrupted runs under the manifest's lock until none is left. Exit codes: 0, 130 interrupted.
+/// </summary>
+[CliCommand("worker", "A sweep worker process (started by sweep --workers N).", Branch = "sweep", Hidden = true)]
+internal sealed class SweepWorkerCommand : Command<SweepWorkerCommand.Settings>
+{
+    public sealed class Settings : CommandSettings
+    {
+        [CommandArgument(0, "<SWEEP_DIR>")]
+        [Description("The sweep folder (holds sweep.json).")]
+        public string SweepDir { get; init; } = "";
+    }
+
+    public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
+    {
+        var executor = new SweepExecutor(settings.SweepDir) { Events = SweepConsole.Events, Stages = SweepConsole.Stages, TrainingProgress = SweepConsole.Epochs };
+        using var signals = new CancelSignals(cancellationToken);
+        return executor.RunAvailable(signals.Token).Interrupted ? 130 : 0;
+    }
+}
