@@ -32,6 +32,15 @@ internal static partial class CliArguments
         string name = match.Groups[1].Value;
         string typed = (name.Length == 1 ? "-" : "--") + name;
         var (command, known) = KnownOptions(args);
+        if (known.Contains(typed))
+        {
+            // A branch's default command (sweep --config …) with an unknown option: the parser blames the first option.
+            string? actual = args.Select(a => a.Split('=')[0]).FirstOrDefault(a => a.StartsWith("--", StringComparison.Ordinal) && !known.Contains(a));
+            if (actual is null)
+                return null;
+            typed = actual;
+            name = actual[2..];
+        }
         string where = command is null ? "llm4ehr" : $"llm4ehr {command}";
         string? closest = Closest(typed, known);
         if (closest is not null)

@@ -1,4 +1,3 @@
-using LLM4EHR.Runtime;
 using LLM4EHR.Sweeps;
 using LLM4EHR.Tests.Experiments;
 using LLM4EHR.Training;
@@ -9,30 +8,13 @@ namespace LLM4EHR.Tests.Sweeps;
 [Collection(ExperimentCollection.Name)]
 public sealed class SweepExecutorTests(ExperimentSandbox sandbox)
 {
-    private string BaseConfig()
-    {
-        string path = Path.Combine(sandbox.Root, "sweep-base.yaml");
-        if (!File.Exists(path))
-            File.WriteAllText(path, sandbox.Yaml);
-        return path;
-    }
+    private readonly SandboxSweeps _sweeps = new(sandbox);
 
-    private SweepManifest Plan(string name, params string[] grid) =>
-        SweepPlanner.CreateOrOpen(new SweepRequest(SweepDir(name), BaseConfig(), ["training.epochs=1"], SweepAxis.ParseAll(grid)));
-
-    private string SweepDir(string name) => Path.Combine(sandbox.Root, "sweeps", name);
-
+    private SweepManifest Plan(string name, params string[] grid) => _sweeps.Plan(name, grid);
+    private string SweepDir(string name) => _sweeps.Dir(name);
     private SweepExecutor Executor(string name, List<SweepEvent>? events = null, IProgress<TrainingProgress>? training = null) =>
-        new(SweepDir(name))
-        {
-            Events = events is null ? null : new InlineProgress<SweepEvent>(events.Add),
-            TrainingProgress = training,
-            BootstrapResamples = ExperimentSandbox.Bootstrap,
-            TokenCacheDirectory = sandbox.CacheDirectory,
-        };
-
-    private string Metrics(string sweep, string run) =>
-        File.ReadAllText(Path.Combine(SweepLayout.RunDir(SweepDir(sweep), run), "test", "metrics.json"));
+        _sweeps.Executor(name, events, training);
+    private string Metrics(string sweep, string run) => _sweeps.Metrics(sweep, run);
 
     // The same run trained on its own, uninterrupted.
     private string Direct(string name, params string[] overrides)
@@ -55,8 +37,8 @@ public sealed class SweepExecutorTests(ExperimentSandbox sandbox)
     {
         var manifest = Plan("two", "training.seed=1,2");
         Assert.Equal(["seed-1", "seed-2"], manifest.Runs.Select(r => r.Name));
-        Assert.Same(manifest.BaseConfig, manifest.BaseConfig);
-        Assert.Equal(SweepConfigs.Hash(BaseConfig()), manifest.BaseConfigSha256);
+        Assert.Equal(_sweeps.BaseConfig, manifest.BaseConfig);
+        Assert.Equal(SweepConfigs.Hash(_sweeps.BaseConfig), manifest.BaseConfigSha256);
 
         var outcome = Executor("two").RunAvailable();
         Assert.True(outcome.AllDone && !outcome.Interrupted);
@@ -87,8 +69,7 @@ public sealed class SweepExecutorTests(ExperimentSandbox sandbox)
         File.WriteAllText(RunLayout.ResumeState(broken), "not a checkpoint");
 
         using var cancel = new CancellationTokenSource();
-        var first = Executor("resume", training: new InlineProgress<TrainingProgress>(p => { if (p.Step == 3) cancel.Cancel(); }))
-            .RunAvailable(cancel.Token);
+        var first = Executor("resume", training: SandboxSweeps.CancelAtStep3(cancel)).RunAvailable(cancel.Token);
         Assert.True(first.Interrupted);
         Assert.Equal([SweepRunStatus.Interrupted, SweepRunStatus.Pending, SweepRunStatus.Pending], first.Manifest.Runs.Select(r => r.Status));
         Assert.True(File.Exists(RunLayout.ResumeState(SweepLayout.RunDir(SweepDir("resume"), "seed-1"))));

@@ -33,7 +33,10 @@ public static class SlurmCommands
     private static (IReadOnlyList<SlurmTaskState>?, string?) Parse((int Code, string Out, string Err) result, string tool)
     {
         if (result.Code != 0)
-            return (null, $"{tool}: {FirstLine(result.Err, result.Out, result.Code)}");
+        {
+            string problem = FirstLine(result.Err, result.Out, result.Code);
+            return (null, problem.StartsWith(tool + ":", StringComparison.Ordinal) ? problem : $"{tool}: {problem}");
+        }
         var tasks = result.Out.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
             .Select(line => line.Split('|'))
             .Where(f => f.Length >= 3)
