@@ -40,6 +40,10 @@ internal static class SweepConsole
         AnsiConsole.MarkupLineInterpolated($"[grey]{"epoch",-11} {p.Epoch}/{p.Epochs} val {metrics}[/]");
     });
 
+    /// <summary>An executor of <paramref name="sweepDir"/> that reports here.</summary>
+    public static SweepExecutor Executor(string sweepDir) =>
+        new(sweepDir) { Events = Events, Stages = Stages, TrainingProgress = Epochs };
+
     /// <summary>The runs of a manifest: index, name, status, attempts, wall time, error.</summary>
     public static Table Runs(SweepManifest manifest)
     {

@@ -107,18 +107,25 @@ internal sealed class SweepCommand : Command<SweepCommand.Settings>
             return 0;
         }
 
-        SweepSubmission.RequireNotQueued(manifest);
-        var executor = new SweepExecutor(sweepDir) { Events = SweepConsole.Events, Stages = SweepConsole.Stages, TrainingProgress = SweepConsole.Epochs };
+        return RunHere(sweepDir, settings.Workers, cancellationToken);
+    }
+
+    /// <summary>
+    /// Runs what is left of a sweep on this machine (in this process, or in <paramref name="workers"/> processes), then
+    /// prints the runs; returns the sweep's exit code.
+    /// </summary>
+    internal static int RunHere(string sweepDir, int workers, CancellationToken cancellationToken)
+    {
+        SweepSubmission.RequireNotQueued(SweepStore.Read(sweepDir));
+        var executor = SweepConsole.Executor(sweepDir);
         executor.Reset();
         using var signals = new CancelSignals(cancellationToken);
-        var outcome = settings.Workers > 1
-            ? SweepWorkers.Run(sweepDir, settings.Workers, signals.Token)
-            : executor.RunAvailable(signals.Token);
+        var outcome = workers > 1 ? SweepWorkers.Run(sweepDir, workers, signals.Token) : executor.RunAvailable(signals.Token);
         return Finish(outcome, sweepDir);
     }
 
-    /// <summary>Prints the runs table and a closing line; returns the sweep's exit code.</summary>
-    internal static int Finish(SweepOutcome outcome, string sweepDir)
+    // Prints the runs table and a closing line; returns the sweep's exit code.
+    private static int Finish(SweepOutcome outcome, string sweepDir)
     {
         AnsiConsole.Write(SweepConsole.Runs(outcome.Manifest));
         AnsiConsole.WriteLine(SweepConsole.Summary(outcome.Manifest));

@@ -1,6 +1,4 @@
 using System.ComponentModel;
-using LLM4EHR.Sweeps;
-using LLM4EHR.Sweeps.Slurm;
 using Spectre.Console;
 using Spectre.Console.Cli;
 
@@ -10,12 +8,8 @@ namespace LLM4EHR.Cli.Commands;
 [CliCommand("run", "Continue a sweep locally: skip done runs, resume interrupted ones, retry failed ones.", Branch = "sweep")]
 internal sealed class SweepRunCommand : Command<SweepRunCommand.Settings>
 {
-    public sealed class Settings : CommandSettings
+    public sealed class Settings : SweepDirSettings
     {
-        [CommandArgument(0, "<SWEEP_DIR>")]
-        [Description("The sweep folder (holds sweep.json).")]
-        public string SweepDir { get; init; } = "";
-
         [CommandOption("--workers <N>")]
         [Description("Run N runs at a time, each in its own llm4ehr process.")]
         [DefaultValue(1)]
@@ -25,16 +19,6 @@ internal sealed class SweepRunCommand : Command<SweepRunCommand.Settings>
             Workers < 1 ? ValidationResult.Error($"--workers: {Workers} (expected 1 or more)") : ValidationResult.Success();
     }
 
-    public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
-    {
-        string sweepDir = Path.GetFullPath(settings.SweepDir);
-        SweepSubmission.RequireNotQueued(SweepStore.Read(sweepDir));
-        var executor = new SweepExecutor(sweepDir) { Events = SweepConsole.Events, Stages = SweepConsole.Stages, TrainingProgress = SweepConsole.Epochs };
-        executor.Reset();
-        using var signals = new CancelSignals(cancellationToken);
-        var outcome = settings.Workers > 1
-            ? SweepWorkers.Run(sweepDir, settings.Workers, signals.Token)
-            : executor.RunAvailable(signals.Token);
-        return SweepCommand.Finish(outcome, sweepDir);
-    }
+    public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken) =>
+        SweepCommand.RunHere(Path.GetFullPath(settings.SweepDir), settings.Workers, cancellationToken);
 }

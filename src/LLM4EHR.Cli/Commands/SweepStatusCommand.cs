@@ -1,4 +1,3 @@
-using System.ComponentModel;
 using LLM4EHR.Sweeps;
 using LLM4EHR.Sweeps.Slurm;
 using Spectre.Console;
@@ -8,16 +7,9 @@ namespace LLM4EHR.Cli.Commands;
 
 /// <summary><c>llm4ehr sweep status SWEEP_DIR</c>: the manifest's runs, and for a Slurm sweep what squeue and sacct say.</summary>
 [CliCommand("status", "Show a sweep's runs (and its Slurm job's tasks from squeue/sacct when submitted).", Branch = "sweep")]
-internal sealed class SweepStatusCommand : Command<SweepStatusCommand.Settings>
+internal sealed class SweepStatusCommand : Command<SweepDirSettings>
 {
-    public sealed class Settings : CommandSettings
-    {
-        [CommandArgument(0, "<SWEEP_DIR>")]
-        [Description("The sweep folder (holds sweep.json).")]
-        public string SweepDir { get; init; } = "";
-    }
-
-    public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
+    public override int Execute(CommandContext context, SweepDirSettings settings, CancellationToken cancellationToken)
     {
         var manifest = SweepStore.Read(settings.SweepDir);
         AnsiConsole.MarkupLineInterpolated($"[grey]config[/]  {manifest.BaseConfig} {string.Join(' ', manifest.BaseOverrides.Select(o => "--set " + o))}");

@@ -13,12 +13,8 @@ namespace LLM4EHR.Cli.Commands;
 [CliCommand("task", "Run one run of a sweep by index (a Slurm array task: --index $SLURM_ARRAY_TASK_ID).", Branch = "sweep")]
 internal sealed class SweepTaskCommand : Command<SweepTaskCommand.Settings>
 {
-    public sealed class Settings : CommandSettings
+    public sealed class Settings : SweepDirSettings
     {
-        [CommandArgument(0, "<SWEEP_DIR>")]
-        [Description("The sweep folder (holds sweep.json).")]
-        public string SweepDir { get; init; } = "";
-
         [CommandOption("--index <I>")]
         [Description("Which run (0-based, the order of sweep.json).")]
         public int? Index { get; init; }
@@ -29,7 +25,7 @@ internal sealed class SweepTaskCommand : Command<SweepTaskCommand.Settings>
 
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
-        var executor = new SweepExecutor(settings.SweepDir) { Events = SweepConsole.Events, Stages = SweepConsole.Stages, TrainingProgress = SweepConsole.Epochs };
+        var executor = SweepConsole.Executor(settings.SweepDir);
         using var signals = new CancelSignals(cancellationToken);
         var outcome = executor.RunOne(settings.Index!.Value, signals.Token);
         var run = outcome.Manifest.Runs[settings.Index.Value];

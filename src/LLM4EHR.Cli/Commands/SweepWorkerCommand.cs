@@ -1,4 +1,3 @@
-using System.ComponentModel;
 using LLM4EHR.Sweeps;
 using Spectre.Console.Cli;
 
@@ -9,18 +8,11 @@ namespace LLM4EHR.Cli.Commands;
 /// interrupted runs under the manifest's lock until none is left. Exit codes: 0, 130 interrupted.
 /// </summary>
 [CliCommand("worker", "A sweep worker process (started by sweep --workers N).", Branch = "sweep", Hidden = true)]
-internal sealed class SweepWorkerCommand : Command<SweepWorkerCommand.Settings>
+internal sealed class SweepWorkerCommand : Command<SweepDirSettings>
 {
-    public sealed class Settings : CommandSettings
+    public override int Execute(CommandContext context, SweepDirSettings settings, CancellationToken cancellationToken)
     {
-        [CommandArgument(0, "<SWEEP_DIR>")]
-        [Description("The sweep folder (holds sweep.json).")]
-        public string SweepDir { get; init; } = "";
-    }
-
-    public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
-    {
-        var executor = new SweepExecutor(settings.SweepDir) { Events = SweepConsole.Events, Stages = SweepConsole.Stages, TrainingProgress = SweepConsole.Epochs };
+        var executor = SweepConsole.Executor(settings.SweepDir);
         using var signals = new CancelSignals(cancellationToken);
         return executor.RunAvailable(signals.Token).Interrupted ? 130 : 0;
     }

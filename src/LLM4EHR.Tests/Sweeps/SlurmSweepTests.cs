@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using LLM4EHR.Sweeps;
+using LLM4EHR.Tests.Data;
 using LLM4EHR.Tests.Experiments;
 using Xunit.Abstractions;
 
@@ -78,28 +79,14 @@ public sealed class SlurmSweepTests(ExperimentSandbox sandbox, ITestOutputHelper
         return File.Exists(path) ? File.ReadAllText(path) : $"({path} missing)";
     }
 
-    /// <summary>The built CLI as a process, with what its Slurm jobs need: the cluster, the sandbox's token cache, the .NET runtime.</summary>
-    private (int Code, string Out, string Err) Cli(LocalSlurmCluster cluster, params string[] args)
-    {
-        var psi = new ProcessStartInfo(Path.Combine(AppContext.BaseDirectory, "LLM4EHR.Cli"))
+    /// <summary>The built CLI as a process, with what its Slurm jobs need: the cluster, a token cache, the .NET runtime.</summary>
+    private (int Code, string Out, string Err) Cli(LocalSlurmCluster cluster, params string[] args) =>
+        CliProcess.Run(new Dictionary<string, string>(cluster.Environment)
         {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            WorkingDirectory = sandbox.Root,
-        };
-        foreach (var a in args) psi.ArgumentList.Add(a);
-        foreach (var (k, v) in cluster.Environment) psi.Environment[k] = v;
-        psi.Environment["LLM4EHR_CACHE"] = Path.Combine(sandbox.Root, "job-cache"); // the jobs' own token cache, never the user's
-        psi.Environment["DOTNET_ROOT"] = DotnetRoot();
-        psi.Environment["HOME"] = Environment.GetEnvironmentVariable("HOME") ?? sandbox.Root;
-        psi.Environment["NO_COLOR"] = "1";
-        psi.Environment["COLUMNS"] = "200";
-        using var p = Process.Start(psi)!;
-        var stdout = p.StandardOutput.ReadToEndAsync();
-        var stderr = p.StandardError.ReadToEndAsync();
-        p.WaitForExit();
-        return (p.ExitCode, stdout.Result, stderr.Result);
-    }
+            ["LLM4EHR_CACHE"] = Path.Combine(sandbox.Root, "job-cache"), // the jobs' own token cache, never the user's
+            ["DOTNET_ROOT"] = DotnetRoot(),
+            ["HOME"] = Environment.GetEnvironmentVariable("HOME") ?? sandbox.Root,
+        }, sandbox.Root, args);
 
     // .../shared/Microsoft.NETCore.App/10.x.y/System.Private.CoreLib.dll → the folder holding `shared`.
     private static string DotnetRoot() =>
