@@ -24,7 +24,7 @@ public static class RunFolders
             else if (SweepLayout.IsSweep(dir))
             {
                 var manifest = SweepStore.Read(dir);
-                var finished = SweepPlanner.FinishedRunDirs(dir, manifest);
+                var finished = SweepLayout.FinishedRunDirs(dir, manifest);
                 runs.AddRange(finished);
                 int unfinished = manifest.Runs.Count - finished.Count;
                 if (unfinished > 0)

@@ -15,4 +15,11 @@ public static class SweepLayout
 
     /// <summary>True when <paramref name="dir"/> holds a sweep manifest.</summary>
     public static bool IsSweep(string dir) => File.Exists(Manifest(dir));
+
+    /// <summary>The run folders of a sweep's done runs that hold test predictions, in grid order.</summary>
+    public static IReadOnlyList<string> FinishedRunDirs(string sweepDir, SweepManifest manifest) =>
+        manifest.Runs.Where(r => r.Status == SweepRunStatus.Done)
+            .Select(r => RunDir(sweepDir, r.Name))
+            .Where(d => File.Exists(Path.Combine(Training.RunLayout.SplitOutputs(d, "test"), "predictions.csv")))
+            .ToList();
 }

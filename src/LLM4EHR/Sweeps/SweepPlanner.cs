@@ -1,6 +1,5 @@
 using LLM4EHR.Data;
 using LLM4EHR.Experiments;
-using LLM4EHR.Training;
 
 namespace LLM4EHR.Sweeps;
 
@@ -83,11 +82,4 @@ public static class SweepPlanner
 
     private static IEnumerable<string> Describe(IReadOnlyList<SweepAxis> grid) =>
         grid.Select(a => $"{a.Key}={string.Join(',', a.Values)}");
-
-    /// <summary>The run folders of a sweep that hold finished test metrics, in grid order.</summary>
-    public static IReadOnlyList<string> FinishedRunDirs(string sweepDir, SweepManifest manifest) =>
-        manifest.Runs.Where(r => r.Status == SweepRunStatus.Done)
-            .Select(r => SweepLayout.RunDir(sweepDir, r.Name))
-            .Where(d => File.Exists(Path.Combine(RunLayout.SplitOutputs(d, "test"), "predictions.csv")))
-            .ToList();
 }
