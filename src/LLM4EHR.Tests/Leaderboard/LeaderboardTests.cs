@@ -143,5 +143,20 @@ public sealed class LeaderboardTests : IDisposable
             groups[1].GetProperty("comparison").GetProperty("delong").GetProperty("variance").GetDouble());
     }
 
+    [Fact]
+    public void A_log_without_step_seconds_gives_the_mean_rate_and_no_time()
+    {
+        string dir = _runs.Write("old-log", _ihm, 0.5, 1, []);
+        File.WriteAllLines(LLM4EHR.Training.RunLayout.Log(dir),
+        [
+            """{"type":"step","step":1,"epoch":1,"loss":0.5,"lr":0.001,"tokens_per_s":100,"grad_norm":1}""",
+            """{"type":"step","step":2,"epoch":1,"loss":0.5,"lr":0.001,"tokens_per_s":300,"grad_norm":1}""",
+        ]);
+        var speed = RunThroughput.Read(dir);
+        Assert.Equal(200, speed.TokensPerSecond);
+        Assert.True(double.IsNaN(speed.TrainSeconds));
+        Assert.Contains("| n/a |", ModelLeaderboard.Build([dir], new LeaderboardOptions { BootstrapResamples = 10 }).ToMarkdown());
+    }
+
     public void Dispose() => _folder.Dispose();
 }

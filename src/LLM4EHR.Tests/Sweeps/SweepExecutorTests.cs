@@ -44,6 +44,9 @@ public sealed class SweepExecutorTests(ExperimentSandbox sandbox)
         Assert.True(outcome.AllDone && !outcome.Interrupted);
         Assert.All(outcome.Manifest.Runs, r => Assert.True(r.Attempts == 1 && r.WallSeconds > 0 && r.Ended >= r.Started));
         Assert.Equal(Direct("sweep-direct-seed-2", "training.seed=2"), Metrics("two", "seed-2"));
+        // The trainer logs each step's seconds: the leaderboard's train time and token rate come from them.
+        var speed = LLM4EHR.Leaderboard.RunThroughput.Read(SweepLayout.RunDir(SweepDir("two"), "seed-1"));
+        Assert.True(speed.TrainSeconds > 0 && speed.TokensPerSecond > 0, $"{speed}");
 
         // Again, through the same request: the sweep reopens, nothing runs, a Slurm-style task skips its done run.
         var events = new List<SweepEvent>();
