@@ -18,9 +18,13 @@ internal static class LeaderboardFormat
     public static string WithInterval(double value, Evaluation.ConfidenceInterval? ci) =>
         ci is { } c && double.IsFinite(c.Lower) ? $"{Number(value)} [{Number(c.Lower)}, {Number(c.Upper)}]" : Number(value);
 
-    /// <summary>A signed difference: "+0.012", "−0.034".</summary>
-    public static string Delta(double value) =>
-        !double.IsFinite(value) ? Missing : (value < 0 ? "−" : "+") + Math.Abs(value).ToString("F3", Inv);
+    /// <summary>A signed difference: "+0.012", "−0.034", and "0.000" when it rounds to zero.</summary>
+    public static string Delta(double value)
+    {
+        if (!double.IsFinite(value)) return Missing;
+        double shown = Math.Round(value, 3);
+        return shown == 0 ? "0.000" : (shown < 0 ? "−" : "+") + Math.Abs(shown).ToString("F3", Inv);
+    }
 
     public static string P(double p) =>
         !double.IsFinite(p) ? Missing : p < 0.001 ? "<0.001" : p.ToString("F3", Inv);
