@@ -32,6 +32,15 @@ internal static partial class CliArguments
         string name = match.Groups[1].Value;
         string typed = (name.Length == 1 ? "-" : "--") + name;
         var (command, known) = KnownOptions(args);
+        if (known.Contains(typed))
+        {
+            // A branch's default command (sweep --config …) with an unknown option: the parser blames the first option.
+            string? actual = args.Select(a => a.Split('=')[0]).FirstOrDefault(a => a.StartsWith("--", StringComparison.Ordinal) && !known.Contains(a));
+            if (actual is null)
+                return null;
+            typed = actual;
+            name = actual[2..];
+        }
         string where = command is null ? "llm4ehr" : $"llm4ehr {command}";
         string? closest = Closest(typed, known);
         if (closest is not null)
@@ -49,9 +58,10 @@ internal static partial class CliArguments
     private static (string? Command, IReadOnlyList<string> Options) KnownOptions(string[] args)
     {
         var words = args.TakeWhile(a => !a.StartsWith('-')).ToList();
-        foreach (var (attr, settings) in CommandCatalog.Commands())
+        // Longest path first: "sweep status" before the branch default "sweep".
+        foreach (var (attr, settings) in CommandCatalog.Commands().OrderByDescending(c => c.Attr.Path.Length))
         {
-            var path = attr.Branch is null ? new[] { attr.Name } : [attr.Branch, attr.Name];
+            var path = attr.Path;
             if (words.Count >= path.Length && words.Take(path.Length).SequenceEqual(path))
                 return (string.Join(' ', path), [.. OptionsOf(settings), "--help", "--verbose"]);
         }

@@ -10,6 +10,8 @@ internal static class CommandCatalog
         typeof(IConfigurator).GetMethod(nameof(IConfigurator.AddCommand))!;
     private static readonly MethodInfo AddBranchCommand =
         typeof(IConfigurator<CommandSettings>).GetMethod(nameof(IConfigurator<CommandSettings>.AddCommand))!;
+    private static readonly MethodInfo SetBranchDefault =
+        typeof(IConfigurator<CommandSettings>).GetMethod(nameof(IConfigurator<CommandSettings>.SetDefaultCommand))!;
 
     /// <summary>
     /// The <c>llm4ehr</c> app with every command, exceptions propagated so the caller maps them to exit codes
@@ -60,10 +62,21 @@ internal static class CommandCatalog
         {
             config.AddBranch(branch.Key, b =>
             {
-                b.SetDescription(BranchDescriptions.GetValueOrDefault(branch.Key, branch.Key));
+                b.SetDescription(Spectre.Console.Markup.Escape(BranchDescriptions.GetValueOrDefault(branch.Key, branch.Key)));
+                foreach (var example in BranchExamples.GetValueOrDefault(branch.Key, []))
+                    b.AddExample(example);
                 foreach (var (type, attr) in branch)
-                    ((ICommandConfigurator)AddBranchCommand.MakeGenericMethod(type).Invoke(b, [attr!.Name])!)
+                {
+                    if (attr!.BranchDefault)
+                    {
+                        SetBranchDefault.MakeGenericMethod(type).Invoke(b, []);
+                        continue;
+                    }
+                    var command = ((ICommandConfigurator)AddBranchCommand.MakeGenericMethod(type).Invoke(b, [attr.Name])!)
                         .WithDescription(attr.Description);
+                    if (attr.Hidden)
+                        command.IsHidden();
+                }
             });
         }
     }
@@ -76,5 +89,19 @@ internal static class CommandCatalog
     {
         ["config"] = "Configs: import a Python seed config as native YAML.",
         ["bench"] = "Benchmarks: each prints one 'bench <name>: key=value ...' summary line (conventions: src/LLM4EHR/Benchmarks/README.md).",
+        ["sweep"] = "Run a config over a grid of --set values into SWEEP_DIR/runs/NAME, here or as a Slurm job array " +
+                    "(options: --config --set --grid --out --workers --slurm --dry-run --partition --gres --time --mem --cpus-per-task --max-parallel).",
+    };
+
+    // Help of a branch lists its subcommands, not its default command's options: the examples show them.
+    private static readonly Dictionary<string, string[][]> BranchExamples = new()
+    {
+        ["sweep"] =
+        [
+            ["sweep", "--config", "config/demo-ihm.yaml", "--set", "training.epochs=1", "--grid", "lora.enabled=true,false", "--grid", "training.seed=1,2", "--out", "runs/sweep-demo"],
+            ["sweep", "--config", "config/demo-ihm.yaml", "--grid", "training.seed=1,2,3,4", "--out", "runs/sweep-seeds", "--workers", "2"],
+            ["sweep", "--config", "config/ihm.yaml", "--grid", "training.seed=1,2,3", "--out", "runs/sweep-ihm", "--slurm", "--partition", "gpu", "--gres", "gpu:1", "--time", "08:00:00", "--mem", "64G", "--cpus-per-task", "8", "--max-parallel", "3"],
+            ["sweep", "status", "runs/sweep-ihm"],
+        ],
     };
 }

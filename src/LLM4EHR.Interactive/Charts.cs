@@ -72,4 +72,21 @@ public static class Charts
 
     public static GenericChart Bar(string[] categories, double[] values, string name = "value", string title = "", string yTitle = "") =>
         Bar(categories, [(name, values)], title, yTitle);
+
+    /// <summary>
+    /// A forest plot: per series (e.g. a task) one point per label (e.g. a model) with its interval as horizontal error bars.
+    /// </summary>
+    public static GenericChart Forest(IEnumerable<(string Name, string[] Labels, double[] Values, double[] Lower, double[] Upper)> series,
+        string title = "", string xTitle = "Value")
+    {
+        var traces = series.Select(s => Traces.Forest(s.Name, s.Labels, s.Values, s.Lower, s.Upper)).ToList();
+        return Figures.Build(traces, title, xTitle, "");
+    }
+
+    /// <summary>A heatmap: one row per <paramref name="rows"/> entry, one column per <paramref name="columns"/> entry.</summary>
+    public static GenericChart Heatmap(string[] columns, string[] rows, double[][] z, string title = "", double zMin = 0, double zMax = 1)
+    {
+        // Wide: one column per label (25 phenotypes) with their names under it.
+        return Figures.Build([Traces.Heatmap(columns, rows, z, zMin, zMax)], title, "", "", width: 980);
+    }
 }

@@ -5,7 +5,7 @@ namespace LLM4EHR.Interactive;
 /// <summary>Combines traces into one chart with a title, axis titles and a common look.</summary>
 internal static class Figures
 {
-    public static GenericChart Build(IReadOnlyList<Trace> traces, string title, string xTitle, string yTitle, bool unitSquare = false, string? barMode = null)
+    public static GenericChart Build(IReadOnlyList<Trace> traces, string title, string xTitle, string yTitle, bool unitSquare = false, string? barMode = null, int? width = null)
     {
         if (traces.Count == 0)
             throw new ArgumentException("a chart needs at least one series");
@@ -17,7 +17,7 @@ internal static class Figures
         layout.SetProperty("xaxis", Axis(xTitle, unitSquare));
         layout.SetProperty("yaxis", Axis(yTitle, unitSquare));
         // Many series (e.g. 25 phenotypes + micro) need room for the legend beside the plot.
-        layout.SetProperty("width", traces.Count > 8 ? 980 : 640);
+        layout.SetProperty("width", width ?? (traces.Count > 8 ? 980 : 640));
         layout.SetProperty("height", unitSquare ? 520 : 420);
         if (barMode is not null)
             layout.SetProperty("barmode", barMode);

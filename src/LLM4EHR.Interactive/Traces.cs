@@ -49,6 +49,41 @@ internal static class Traces
         return t;
     }
 
+    /// <summary>Points with asymmetric horizontal error bars (a forest plot row per label).</summary>
+    public static Trace Forest(string name, string[] labels, double[] values, double[] lower, double[] upper)
+    {
+        if (labels.Length != values.Length || lower.Length != values.Length || upper.Length != values.Length)
+            throw new ArgumentException($"series '{name}': {labels.Length} labels, {values.Length} values, {lower.Length} lower and {upper.Length} upper bounds");
+        var t = new Trace2D("scatter");
+        t.SetProperty("name", name);
+        t.SetProperty("x", values);
+        t.SetProperty("y", labels);
+        t.SetProperty("mode", "markers");
+        t.SetProperty("error_x", new Dictionary<string, object>
+        {
+            ["type"] = "data",
+            ["symmetric"] = false,
+            ["array"] = upper.Zip(values, (u, v) => u - v).ToArray(),
+            ["arrayminus"] = values.Zip(lower, (v, l) => v - l).ToArray(),
+        });
+        return t;
+    }
+
+    /// <summary>A heatmap of <paramref name="z"/>[row][column] with a colour bar from <paramref name="zMin"/> to <paramref name="zMax"/>.</summary>
+    public static Trace Heatmap(string[] columns, string[] rows, double[][] z, double zMin, double zMax)
+    {
+        if (z.Length != rows.Length || z.Any(r => r.Length != columns.Length))
+            throw new ArgumentException($"heatmap: expected {rows.Length} rows of {columns.Length} values");
+        var t = new Trace2D("heatmap");
+        t.SetProperty("x", columns);
+        t.SetProperty("y", rows);
+        t.SetProperty("z", z);
+        t.SetProperty("zmin", zMin);
+        t.SetProperty("zmax", zMax);
+        t.SetProperty("colorscale", "Viridis");
+        return t;
+    }
+
     private static void Check(string name, double[] x, double[] y)
     {
         if (x.Length != y.Length)

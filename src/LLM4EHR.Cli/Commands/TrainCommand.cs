@@ -59,27 +59,18 @@ internal sealed class TrainCommand : Command<TrainCommand.Settings>
             return 0;
         }
         var view = new TrainingConsole();
-        using var cts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        ConsoleCancelEventHandler onCancel = (_, e) => { e.Cancel = true; cts.Cancel(); };
-        Console.CancelKeyPress += onCancel;
-        try
+        using var signals = new CancelSignals(cancellationToken);
+        var result = view.Run(progress => new ExperimentRunner(config) { Stages = view.Stages, TrainingProgress = progress, StrictAudit = settings.Strict }
+            .Train(settings.Out, settings.Resume, signals.Token));
+        if (result.Training.Interrupted)
         {
-            var result = view.Run(progress => new ExperimentRunner(config) { Stages = view.Stages, TrainingProgress = progress, StrictAudit = settings.Strict }
-                .Train(settings.Out, settings.Resume, cts.Token));
-            if (result.Training.Interrupted)
-            {
-                AnsiConsole.MarkupLineInterpolated($"[yellow]interrupted[/]: checkpoint saved; continue with --resume --out {result.RunDir}");
-                return 130;
-            }
-            AnsiConsole.MarkupLineInterpolated($"[grey]best epoch[/] {result.Training.BestEpoch} ({config.Training.BestMetric} {result.Training.BestValue:F4})");
-            MetricsTables.WriteReport(result.Test!, Path.Combine(result.RunDir, "test"));
-            string html = LLM4EHR.Interactive.RunReportHtml.Write(result.RunDir);
-            AnsiConsole.MarkupLineInterpolated($"[grey]wrote[/] {Path.Combine(result.RunDir, "test", "metrics.json")}, model card {html}");
-            return 0;
+            AnsiConsole.MarkupLineInterpolated($"[yellow]interrupted[/]: checkpoint saved; continue with --resume --out {result.RunDir}");
+            return 130;
         }
-        finally
-        {
-            Console.CancelKeyPress -= onCancel;
-        }
+        AnsiConsole.MarkupLineInterpolated($"[grey]best epoch[/] {result.Training.BestEpoch} ({config.Training.BestMetric} {result.Training.BestValue:F4})");
+        MetricsTables.WriteReport(result.Test!, Path.Combine(result.RunDir, "test"));
+        string html = LLM4EHR.Interactive.RunReportHtml.Write(result.RunDir);
+        AnsiConsole.MarkupLineInterpolated($"[grey]wrote[/] {Path.Combine(result.RunDir, "test", "metrics.json")}, model card {html}");
+        return 0;
     }
 }

@@ -31,7 +31,7 @@ public sealed class NotebookFilesTests
     [Fact]
     public void The_notebooks_are_committed_as_dib_and_no_executed_notebook_sits_beside_them()
     {
-        Assert.Equal(["00-one-stay.dib", "01-explore-data.dib", "02-train-ihm.dib", "03-train-pheno.dib", "04-evaluate.dib"], Names());
+        Assert.Equal(["00-one-stay.dib", "01-explore-data.dib", "02-train-ihm.dib", "03-train-pheno.dib", "04-evaluate.dib", "05-leaderboard.dib"], Names());
         Assert.Empty(Directory.GetFiles(Folder, "*.ipynb", SearchOption.AllDirectories));
     }
 

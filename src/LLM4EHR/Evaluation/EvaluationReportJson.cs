@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using LLM4EHR.Data;
+using LLM4EHR.IO;
 
 namespace LLM4EHR.Evaluation;
 
@@ -134,15 +135,7 @@ public static class EvaluationReportJson
         w.WriteEndArray();
     }
 
-    private static void Number(Utf8JsonWriter w, string name, double? value)
-    {
-        w.WritePropertyName(name);
-        Number(w, value);
-    }
+    private static void Number(Utf8JsonWriter w, string name, double? value) => JsonNumbers.Write(w, name, value);
 
-    private static void Number(Utf8JsonWriter w, double? value)
-    {
-        if (value is { } v && double.IsFinite(v)) w.WriteNumberValue(v);
-        else w.WriteNullValue();
-    }
+    private static void Number(Utf8JsonWriter w, double? value) => JsonNumbers.Write(w, value);
 }

@@ -100,24 +100,10 @@ public sealed class ExperimentRunner(ExperimentConfig config)
         var weights = Models.Llama.LlamaMemoryEstimate.For(shape);
         long baseBytes = Config.Quantization.Nf4 ? weights.Nf4Bytes
             : compute.Dtype == TorchSharp.torch.ScalarType.Float32 ? weights.F32Bytes : weights.Bf16Bytes;
-        long trainable = TrainableParameters(shape);
+        long trainable = ParameterCount.For(Config, shape).Trainable;
         return new ExperimentPlan(runDir, compute.ToString(), splits.Summaries, Trainer.TotalSteps(Config.Training, splits.Train.Count),
             splits.Summaries[P2xSchema.SplitName(P2xSplit.Train)].Tokens, baseBytes, trainable,
             trainable * 4 * 4); // f32 weight, gradient and two AdamW moments
-    }
-
-    // LoRA A [r, in] and B [out, r] on each targeted projection of every layer, plus the pooled head [K, H] + bias.
-    private long TrainableParameters(Models.Llama.LlamaConfig c)
-    {
-        long head = (long)Config.Task.LabelCount() * (c.HiddenSize + 1);
-        if (!Config.Lora.Enabled)
-            return head;
-        long perLayer = Config.Lora.Targets.Sum(t =>
-        {
-            var (inFeatures, outFeatures) = Models.Llama.LlamaProjections.Shape(c, t);
-            return (long)Config.Lora.R * (inFeatures + outFeatures);
-        });
-        return c.NumHiddenLayers * perLayer + head;
     }
 
     /// <summary>

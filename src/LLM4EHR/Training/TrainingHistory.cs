@@ -36,7 +36,8 @@ public sealed record TrainingHistory(IReadOnlyList<TrainingStepRecord> Steps, IR
                 {
                     case "step":
                         steps.Add(new TrainingStepRecord(r.GetProperty("step").GetInt64(), r.GetProperty("epoch").GetInt32(),
-                            Number(r, "loss"), Number(r, "lr"), Number(r, "tokens_per_s"), Number(r, "grad_norm")));
+                            Number(r, "loss"), Number(r, "lr"), Number(r, "tokens_per_s"), Number(r, "grad_norm"))
+                        { Seconds = Number(r, "seconds") });
                         break;
                     case "epoch":
                         var val = new Dictionary<string, double>();

@@ -33,10 +33,10 @@ internal sealed class TrainingLoop(Trainer t, AdamW optimizer, IReadOnlyList<(st
             for (int g = p.NextGroup; g < groups.Count; g++)
             {
                 double lr = schedule.LearningRateAt(p.OptimizerStep);
-                var (loss, gradNorm, tokensPerSecond) = Step(groups[g], train, lr, posWeight);
+                var (loss, gradNorm, tokensPerSecond, seconds) = Step(groups[g], train, lr, posWeight);
                 _stepsThisSession++;
                 p = p with { NextGroup = g + 1, OptimizerStep = p.OptimizerStep + 1, EpochLossSum = p.EpochLossSum + loss, EpochLossCount = p.EpochLossCount + 1 };
-                log.Write(new { type = "step", step = p.OptimizerStep, epoch = p.Epoch + 1, loss, lr, tokens_per_s = tokensPerSecond, grad_norm = gradNorm });
+                log.Write(new { type = "step", step = p.OptimizerStep, epoch = p.Epoch + 1, loss, lr, tokens_per_s = tokensPerSecond, grad_norm = gradNorm, seconds });
                 progress?.Report(new TrainingProgress(TrainingPhase.Train, p.Epoch + 1, _s.Epochs, p.OptimizerStep, p.TotalSteps, loss, lr, tokensPerSecond, _clock.Elapsed, Eta(p)));
                 bool periodic = _s.CheckpointEverySteps > 0 && p.OptimizerStep % _s.CheckpointEverySteps == 0;
                 if (periodic || ct.IsCancellationRequested)
@@ -60,7 +60,7 @@ internal sealed class TrainingLoop(Trainer t, AdamW optimizer, IReadOnlyList<(st
     }
 
     // One optimizer step over an accumulation group of micro-batches.
-    private (double Loss, double GradNorm, double TokensPerSecond) Step(int[][] group, IReadOnlyList<TokenizedStay> train, double lr, Tensor? posWeight)
+    private (double Loss, double GradNorm, double TokensPerSecond, double Seconds) Step(int[][] group, IReadOnlyList<TokenizedStay> train, double lr, Tensor? posWeight)
     {
         var started = Stopwatch.GetTimestamp();
         // lr is the body's scheduled rate; every group (e.g. a head with its own head_lr) follows the same schedule.
@@ -94,7 +94,7 @@ internal sealed class TrainingLoop(Trainer t, AdamW optimizer, IReadOnlyList<(st
             optimizer.step();
         }
         double seconds = Stopwatch.GetElapsedTime(started).TotalSeconds;
-        return (lossSum, gradNorm, tokens / Math.Max(seconds, 1e-9));
+        return (lossSum, gradNorm, tokens / Math.Max(seconds, 1e-9), seconds);
     }
 
     private ResumePosition EndOfEpoch(ResumePosition p, IReadOnlyList<TokenizedStay> val)

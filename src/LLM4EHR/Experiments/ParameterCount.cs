@@ -1,0 +1,33 @@
+using LLM4EHR.Config;
+using LLM4EHR.Data;
+using LLM4EHR.Models.Llama;
+
+namespace LLM4EHR.Experiments;
+
+/// <summary>
+/// Parameters of an experiment's classifier counted from its config and the base model's config.json (no weights
+/// loaded): <see cref="Trainable"/> = LoRA A [r, in] and B [out, r] on each targeted projection of every layer
+/// (none without LoRA) + the pooled head [K, H] and bias; <see cref="Total"/> = the backbone (no LM head) + those.
+/// </summary>
+public sealed record ParameterCount(long Total, long Trainable)
+{
+    /// <summary>The counts, or null when the model folder has no config.json (e.g. a checkpoint not on this machine).</summary>
+    public static ParameterCount? TryFor(ExperimentConfig config) =>
+        File.Exists(Path.Combine(config.Model.Path, LlamaConfig.FileName)) ? For(config, LlamaConfig.Load(config.Model.Path)) : null;
+
+    public static ParameterCount For(ExperimentConfig config, LlamaConfig shape)
+    {
+        long head = (long)config.Task.LabelCount() * (shape.HiddenSize + 1);
+        long adapters = 0;
+        if (config.Lora.Enabled)
+        {
+            long perLayer = config.Lora.Targets.Sum(t =>
+            {
+                var (inFeatures, outFeatures) = LlamaProjections.Shape(shape, t);
+                return (long)config.Lora.R * (inFeatures + outFeatures);
+            });
+            adapters = shape.NumHiddenLayers * perLayer;
+        }
+        return new ParameterCount(LlamaMemoryEstimate.For(shape).Parameters + adapters + head, adapters + head);
+    }
+}
