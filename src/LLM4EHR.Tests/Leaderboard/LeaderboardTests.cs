@@ -53,6 +53,22 @@ public sealed class LeaderboardTests : IDisposable
     }
 
     [Fact]
+    public void Runs_made_with_different_data_files_are_flagged()
+    {
+        var dirs = TwoByTwo();
+        Assert.DoesNotContain(ModelLeaderboard.Build(dirs, new LeaderboardOptions { BootstrapResamples = 0 }).Notes, n => n.StartsWith("warning"));
+        // run.json of two runs records one test file, of a third another (e.g. a re-split cohort).
+        for (int i = 0; i < 3; i++)
+            File.WriteAllText(Path.Combine(dirs[i], "run.json"), $"{{\"data\": {{\"test\": {{\"sha256\": \"{(i < 2 ? 'a' : 'b')}{new string('0', 63)}\"}}}}}}");
+
+        var board = ModelLeaderboard.Build(dirs, new LeaderboardOptions { BootstrapResamples = 0 });
+
+        var warning = Assert.Single(board.Notes, n => n.StartsWith("warning"));
+        Assert.Equal("warning: ihm runs were made with different test data (sha256 a00000000000… in 2 runs, sha256 b00000000000… in 1 runs): not a like-for-like comparison", warning);
+        Assert.Contains(warning, board.ToMarkdown());
+    }
+
+    [Fact]
     public void Reference_and_group_by_choose_what_is_compared()
     {
         var dirs = TwoByTwo();

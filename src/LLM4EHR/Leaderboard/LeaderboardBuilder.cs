@@ -1,3 +1,4 @@
+using LLM4EHR.Data;
 using LLM4EHR.Evaluation;
 using LLM4EHR.IO;
 
@@ -24,10 +25,12 @@ internal static class LeaderboardBuilder
         var args = dirs.ToList();
         if (args.Count == 0)
             throw new BadInputException("leaderboard: give at least one run or sweep folder");
-        var (runDirs, notes) = RunFolders.Expand(args);
+        var (runDirs, expandNotes) = RunFolders.Expand(args);
+        var notes = expandNotes.ToList();
         if (runDirs.Count == 0)
             throw new BadInputException($"{string.Join(", ", args)}: no finished runs (no test/predictions.csv)");
         var runs = runDirs.Select(LeaderboardRun.Load).ToList();
+        notes.AddRange(DataMismatches(runs));
         var variants = ModelVariants.Group(runs, options.GroupBy);
         if (options.Reference is { } wanted && variants.All(v => v.Name != wanted))
             throw new BadInputException($"--reference {wanted}: no such model variant (variants: {string.Join("; ", variants.Select(v => v.Name).Distinct())})");
@@ -43,6 +46,21 @@ internal static class LeaderboardBuilder
             groups.AddRange(built.Select(g => g.IsReference ? g : g with { Comparison = Compare(g, referenceGroup, options, cancellationToken) }));
         }
         return new ModelLeaderboard(groups, notes, options);
+    }
+
+    // Runs compared in one table should have seen the same data: run.json records each split file's SHA-256.
+    private static IEnumerable<string> DataMismatches(IReadOnlyList<LeaderboardRun> runs)
+    {
+        foreach (var task in runs.Select(r => r.Config.Task).Distinct())
+            foreach (var split in new[] { "train", "val", "test" })
+            {
+                var hashes = runs.Where(r => r.Config.Task == task)
+                    .Select(r => Experiments.RunProvenance.RecordedSplitHash(r.RunDir, split)).OfType<string>()
+                    .GroupBy(h => h).ToList();
+                if (hashes.Count > 1)
+                    yield return $"warning: {task.Id()} runs were made with different {split} data " +
+                                 $"({string.Join(", ", hashes.Select(h => $"sha256 {h.Key[..12]}… in {h.Count()} runs"))}): not a like-for-like comparison";
+            }
     }
 
     private static LeaderboardGroup Summarise(
