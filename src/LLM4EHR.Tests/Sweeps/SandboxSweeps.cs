@@ -8,7 +8,10 @@ namespace LLM4EHR.Tests.Sweeps;
 /// <summary>Sweeps of the sandbox's small experiment (one epoch each) under <c>ROOT/sweeps/NAME</c>, on its token cache.</summary>
 internal sealed class SandboxSweeps(ExperimentSandbox sandbox)
 {
-    public static readonly string[] SharedOverrides = ["training.epochs=1"];
+    // One libtorch thread everywhere: local runs and Slurm tasks (--cpus-per-task 1) then take the same kernels, and
+    // MKL's optimized path (Runtime/MklIntelPath) splits reductions by thread count, so the same thread count is what
+    // makes their metrics bit-identical.
+    public static readonly string[] SharedOverrides = ["training.epochs=1", "training.threads=1"];
 
     /// <summary>The sandbox's YAML as a file, the base config of every sweep here.</summary>
     public string BaseConfig

@@ -35,7 +35,7 @@ public sealed class SlurmSweepTests(ExperimentSandbox sandbox, ITestOutputHelper
         using (var cancel = new CancellationTokenSource())
             Assert.True(sweeps.Executor("slurm", training: SandboxSweeps.CancelAtStep3(cancel), bootstrap: 1000).RunOne(0, cancel.Token).Interrupted);
 
-        var (code, stdout, stderr) = Cli(cluster, "sweep", "--config", sweeps.BaseConfig, "--set", SandboxSweeps.SharedOverrides[0],
+        var (code, stdout, stderr) = Cli(cluster, "sweep", "--config", sweeps.BaseConfig, "--set", SandboxSweeps.SharedOverrides[0], "--set", SandboxSweeps.SharedOverrides[1],
             "--grid", Grid[0], "--grid", Grid[1], "--out", sweeps.Dir("slurm"), "--slurm", "--max-parallel", "2", "--cpus-per-task", "1");
         Assert.True(code == 0, $"sweep --slurm exited {code}: {stderr}{stdout}");
         string job = SweepStore.Read(sweeps.Dir("slurm")).Slurm?.JobId ?? throw new Xunit.Sdk.XunitException("no job id recorded");
