@@ -13,8 +13,8 @@ namespace LLM4EHR.Models.Llama;
 /// </summary>
 public static class LlamaLoader
 {
-    public const string SingleFile = "model.safetensors";
-    public const string IndexFile = "model.safetensors.index.json";
+    public const string SingleFile = SafeTensorsShards.SingleFile;
+    public const string IndexFile = SafeTensorsShards.IndexFile;
     /// <summary>The LM head is in every causal-LM checkpoint; a backbone does not use it.</summary>
     public const string LmHeadKey = "lm_head.weight";
 
