@@ -73,10 +73,13 @@ public static class ActivationMemory
     /// <summary>
     /// Padded batches only: the bool mask [B, 1, T, T] built once per forward and kept for backward, and the additive
     /// copy in the compute dtype that SDPA makes from it in every layer and keeps for that layer's backward (one layer
-    /// at a time with checkpointing, every layer without). A batch without padding takes the causal kernel: no mask.
+    /// at a time with checkpointing, every layer without). A batch without padding takes the causal kernel: no mask;
+    /// nor does a batch of one sequence, which is never padded.
     /// </summary>
     public static long PaddingMask(MemoryPlanRequest r)
     {
+        if (!r.Padding || r.BatchSize == 1)
+            return 0;
         long square = (long)r.BatchSize * r.SequenceLength * r.SequenceLength;
         long perLayer = square * r.ComputeBytes;
         return square + (r.LoraRank is null || r.GradientCheckpointing ? perLayer : perLayer * r.Model.NumHiddenLayers);

@@ -24,24 +24,24 @@ public sealed record MemoryAdvice(long DeviceBytes, bool Fits, string? Setting, 
             if (!plan.Fits(comfortable))
             {
                 string headroom = $"tight: {(deviceBytes - plan.PeakBytes) / (double)(1L << 30):F2} GiB left";
-                if (r.BatchSize > 1 && LargestBatch(r, comfortable) is { } safer)
+                if (r.BatchSize > 1 && LargestBatch(r, comfortable, r.BatchSize * r.GradAccum) is { } safer)
                 {
-                    int accum = (int)Math.Ceiling(r.BatchSize * r.GradAccum / (double)safer);
+                    int accum = r.BatchSize * r.GradAccum / safer;
                     return new MemoryAdvice(deviceBytes, true, $"training.batch_size={safer}", MemoryPlan.For(r with { BatchSize = safer, GradAccum = accum }),
-                        $"{headroom}; for 10% headroom set training.batch_size={safer}, training.grad_accum={accum}");
+                        $"{headroom}; for 10% headroom set training.batch_size={safer}, training.grad_accum={accum} (same {safer * accum} stays per step)");
                 }
                 return new MemoryAdvice(deviceBytes, true, null, plan, headroom);
             }
-            int larger = LargestBatch(r with { BatchSize = r.BatchSize * 8 }, comfortable) ?? r.BatchSize;
+            int larger = LargestBatch(r with { BatchSize = r.BatchSize * 8 }, comfortable, stays: null) ?? r.BatchSize;
             return new MemoryAdvice(deviceBytes, true, null, plan, larger > r.BatchSize ? $"training.batch_size up to {larger} fits" : "");
         }
         if (!r.GradientCheckpointing && MemoryPlan.For(r with { GradientCheckpointing = true }) is var ckpt && ckpt.Fits(deviceBytes))
             return new MemoryAdvice(deviceBytes, false, "model.gradient_checkpointing=true", ckpt, "set model.gradient_checkpointing=true");
         var withCkpt = r with { GradientCheckpointing = true };
         string ckptNote = r.GradientCheckpointing ? "" : "model.gradient_checkpointing=true and ";
-        if (LargestBatch(withCkpt, deviceBytes) is { } batch)
+        if (LargestBatch(withCkpt, deviceBytes, r.BatchSize * r.GradAccum) is { } batch)
         {
-            int accum = (int)Math.Ceiling(r.BatchSize * r.GradAccum / (double)batch);
+            int accum = r.BatchSize * r.GradAccum / batch;
             var fitted = MemoryPlan.For(withCkpt with { BatchSize = batch, GradAccum = accum });
             return new MemoryAdvice(deviceBytes, false, $"training.batch_size={batch}", fitted,
                 $"set {ckptNote}training.batch_size={batch}, training.grad_accum={accum} (same {r.BatchSize * r.GradAccum} stays per step)");
@@ -54,11 +54,12 @@ public sealed record MemoryAdvice(long DeviceBytes, bool Fits, string? Setting, 
         return new MemoryAdvice(deviceBytes, false, null, plan, "does not fit even at batch 1 and 256 tokens: the weights need a larger device (or NF4)");
     }
 
-    // The largest micro-batch (≤ r.BatchSize) whose plan fits, or null when not even 1 does.
-    private static int? LargestBatch(MemoryPlanRequest r, long deviceBytes)
+    // The largest micro-batch (≤ r.BatchSize) whose plan fits, or null when not even 1 does; with stays given, only
+    // divisors of it, so batch × accumulation keeps the same stays per optimizer step.
+    private static int? LargestBatch(MemoryPlanRequest r, long deviceBytes, int? stays)
     {
         for (int b = r.BatchSize; b >= 1; b--)
-            if (MemoryPlan.For(r with { BatchSize = b }).Fits(deviceBytes))
+            if ((stays is null || stays % b == 0) && MemoryPlan.For(r with { BatchSize = b }).Fits(deviceBytes))
                 return b;
         return null;
     }

@@ -49,7 +49,7 @@ public sealed class MemoryPlan
             new("activations", ActivationMemory.Peak(r),
                 r.GradientCheckpointing ? "layer inputs + one recomputed layer + backward grads" : "every layer's saved tensors + backward grads"),
         };
-        if (r.Padding)
+        if (ActivationMemory.PaddingMask(r) > 0)
             items.Add(new("attention mask", ActivationMemory.PaddingMask(r), r.GradientCheckpointing || r.LoraRank is null
                 ? "padded batches: bool [B,1,T,T] + one additive copy" : "padded batches: bool [B,1,T,T] + an additive copy per layer"));
         bool keeps = r.Nf4KeepsDequantizedWeights && r.LoraRank is not null;
