@@ -79,14 +79,8 @@ public static class ScaleBenchmark
         GlibcMalloc.Trim();
         using var meter = PeakRssMeter.Start();
         long start = Stopwatch.GetTimestamp();
-        using (var scope = NewDisposeScope())
-        {
-            optimizer.zero_grad();
-            var loss = ClassificationLoss.BceWithLogits(model.Logits(batch), batch.Labels);
-            progress?.Report($"forward done ({Stopwatch.GetElapsedTime(start).TotalSeconds:F0} s, loss {loss.item<float>():F4}); backward");
-            loss.backward();
-            optimizer.step();
-        }
+        StepMemoryProbe.Step(model, optimizer, batch, loss =>
+            progress?.Report($"forward done ({Stopwatch.GetElapsedTime(start).TotalSeconds:F0} s, loss {loss.item<float>():F4}); backward"));
         return (Stopwatch.GetElapsedTime(start).TotalSeconds, meter.PeakMb());
     }
 

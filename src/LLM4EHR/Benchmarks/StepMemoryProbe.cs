@@ -42,7 +42,7 @@ public static class StepMemoryProbe
         tensors = tensors with { Trainable = tensors.Trainable + ModelTensorBytes.Of(model.Head).Trainable };
 
         using (var warmup = RandomTokenBatch.Create(r.Model.VocabSize, Math.Min(r.BatchSize, 2), Math.Min(r.SequenceLength, 64), r.Labels, seed))
-            Step(model, optimizer, warmup, () => { });
+            Step(model, optimizer, warmup, _ => { });
         using var batch = RandomTokenBatch.Create(r.Model.VocabSize, r.BatchSize, r.SequenceLength, r.Labels, seed);
         GC.Collect();
         GC.WaitForPendingFinalizers();
@@ -50,17 +50,18 @@ public static class StepMemoryProbe
         using var meter = PeakRssMeter.Start();
         double saved = double.NaN;
         long start = Stopwatch.GetTimestamp();
-        Step(model, optimizer, batch, () => saved = (ProcessMemory.CurrentRssMb() ?? double.NaN) - meter.StartMb);
+        Step(model, optimizer, batch, _ => saved = (ProcessMemory.CurrentRssMb() ?? double.NaN) - meter.StartMb);
         double seconds = Stopwatch.GetElapsedTime(start).TotalSeconds;
         return new StepMemoryMeasurement(tensors, saved, meter.PeakMb() - meter.StartMb, meter.Exact, seconds);
     }
 
-    private static void Step(PooledSequenceClassifier model, optim.Optimizer optimizer, TokenBatch batch, Action afterForward)
+    /// <summary>One QLoRA step: BCE on the pooled head's logits, backward, one optimizer step; <paramref name="afterForward"/> sees the loss.</summary>
+    internal static void Step(PooledSequenceClassifier model, optim.Optimizer optimizer, TokenBatch batch, Action<Tensor> afterForward)
     {
         using var scope = NewDisposeScope();
         optimizer.zero_grad();
         var loss = ClassificationLoss.BceWithLogits(model.Logits(batch), batch.Labels);
-        afterForward();
+        afterForward(loss);
         loss.backward();
         optimizer.step();
     }

@@ -12,6 +12,9 @@ public sealed class MemoryPlan
 {
     // f32 parameter + gradient + AdamW exp_avg + exp_avg_sq.
     private const int TrainableBytesPerParameter = 16;
+    // Nf4Quantizer.DequantizeTorch (the CUDA path) holds, beside its output, the codes as int32 (2 bytes per weight),
+    // the f32 levels and the f32 scaled levels (4 + 4) until it returns. The CPU path writes its output directly.
+    private const int CudaDequantScratchBytesPerWeight = 10;
 
     private MemoryPlan(MemoryPlanRequest request, IReadOnlyList<MemoryPlanItem> items, long weightBytes, long stepBytes, long savedBytes)
     {
@@ -57,6 +60,9 @@ public sealed class MemoryPlan
         if (r.Weights != WeightFormat.Full)
             items.Add(new("NF4 dequantized", dequantized, !keeps ? "one weight at a time"
                 : r.GradientCheckpointing ? "one layer's weights, kept for backward" : "every layer's weights, kept for backward"));
+        if (r.Cuda && r.Weights != WeightFormat.Full)
+            items.Add(new("NF4 dequant scratch", CudaDequantScratchBytesPerWeight * ActivationMemory.Projections(c).Max(p => p.In * p.Out),
+                "int32 codes + f32 levels while the largest projection dequantizes"));
         if (r.Cuda)
             items.Add(new("CUDA runtime", MemoryPlanRequest.CudaRuntimeBytes, "context, workspaces, allocator slack (assumed)"));
         // Only a forward with grad keeps weights: with checkpointing the layers run without grad until backward.
