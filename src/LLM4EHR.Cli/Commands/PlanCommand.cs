@@ -56,12 +56,11 @@ internal sealed class PlanCommand : Command<PlanCommand.Settings>
     public override int Execute(CommandContext context, Settings s, CancellationToken cancellationToken)
     {
         var config = ExperimentConfigLoader.Load(s.Config, s.Set);
-        var shape = ExperimentMemoryPlan.ModelShape(config, s.Preset);
+        var (shape, source) = ExperimentMemoryPlan.ModelShape(config, s.Preset);
         bool cuda = s.Device == "cuda" && !s.Measure;
         var request = ExperimentMemoryPlan.Request(config, shape, cuda);
         var plan = MemoryPlan.For(request);
 
-        string source = s.Preset is not null ? $"preset {s.Preset}" : File.Exists(Path.Combine(config.Model.Path, "config.json")) ? $"{config.Model.Path}/config.json" : "model.tiny";
         AnsiConsole.MarkupLineInterpolated(
             $"[bold]{Path.GetFileName(s.Config)}[/]: {shape.NumHiddenLayers} layers, hidden {shape.HiddenSize}, vocab {shape.VocabSize} ({source}); batch {request.BatchSize} × {request.SequenceLength} tokens (all real), grad_accum {request.GradAccum}; LoRA {(request.LoraRank is { } r ? $"r {r} on {string.Join('/', request.LoraTargets)}" : "off")}; checkpointing {(request.GradientCheckpointing ? "on" : "off")}; {(cuda ? "CUDA" : "CPU")} {(request.ComputeBytes == 2 ? "bf16" : "f32")}");
         WriteAlternatives(request);

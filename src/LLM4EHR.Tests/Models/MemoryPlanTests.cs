@@ -131,9 +131,9 @@ public class MemoryPlanTests : IDisposable
     public void A_config_without_weights_plans_its_tiny_shape_or_a_preset_and_otherwise_asks_for_one()
     {
         var demo = ExperimentConfigLoader.Load(Path.Combine(RepoRoot.Path, "config", "demo-ihm.yaml"), [$"model.path={_dir}/none"]);
-        Assert.Equal(64, ExperimentMemoryPlan.ModelShape(demo, preset: null).HiddenSize);
+        Assert.Equal(64, ExperimentMemoryPlan.ModelShape(demo, preset: null).Shape.HiddenSize);
         var ihm = ExperimentConfigLoader.Load(Path.Combine(RepoRoot.Path, "config", "ihm.yaml"), [$"model.path={_dir}/none"]);
-        Assert.Equal(4096, ExperimentMemoryPlan.ModelShape(ihm, LlamaPresets.Llama3_8B).HiddenSize);
+        Assert.Equal(4096, ExperimentMemoryPlan.ModelShape(ihm, LlamaPresets.Llama3_8B).Shape.HiddenSize);
         var ex = Assert.Throws<BadInputException>(() => ExperimentMemoryPlan.ModelShape(ihm, preset: null));
         Assert.StartsWith($"{_dir}/none: model.path: no config.json", ex.Message);
         Assert.Contains("--preset llama3-8b", ex.Message);

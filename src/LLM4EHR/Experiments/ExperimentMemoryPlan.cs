@@ -15,15 +15,17 @@ public static class ExperimentMemoryPlan
     /// <summary>
     /// The shape a config trains: <paramref name="preset"/> when given (no weights needed), else the
     /// <c>config.json</c> at <c>model.path</c>, else the <c>model.tiny</c> shape the demo would create there.
+    /// <c>Source</c> says which, in words.
     /// </summary>
-    public static LlamaConfig ModelShape(ExperimentConfig config, string? preset)
+    public static (LlamaConfig Shape, string Source) ModelShape(ExperimentConfig config, string? preset)
     {
+        string json = Path.Combine(config.Model.Path, LlamaConfig.FileName);
         if (preset is not null)
-            return LlamaPresets.Get(preset);
-        if (File.Exists(Path.Combine(config.Model.Path, LlamaConfig.FileName)))
-            return LlamaConfig.Load(config.Model.Path);
+            return (LlamaPresets.Get(preset), $"preset {preset}");
+        if (File.Exists(json))
+            return (LlamaConfig.Load(config.Model.Path), json);
         if (config.Model.Tiny is { } tiny)
-            return DemoAssets.TinyModelOptions(tiny).ToConfig();
+            return (DemoAssets.TinyModelOptions(tiny).ToConfig(), "model.tiny");
         throw new BadInputException(
             $"{config.Model.Path}: model.path: no config.json to plan from (and no model.tiny); name the shape with --preset {string.Join("|", LlamaPresets.Names)}");
     }
