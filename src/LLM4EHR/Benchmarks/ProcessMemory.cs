@@ -4,7 +4,8 @@ namespace LLM4EHR.Benchmarks;
 
 /// <summary>
 /// This process's resident memory from <c>/proc/self/status</c> (Linux). VmHWM is the peak RSS since the process
-/// started, so a peak can only be attributed to one workload if that workload runs alone in a fresh process.
+/// started or since <see cref="TryResetPeak"/>, so a peak can be attributed to one workload when the mark is reset
+/// right before it (or the workload runs alone in a fresh process).
 /// </summary>
 public static class ProcessMemory
 {
@@ -13,6 +14,23 @@ public static class ProcessMemory
 
     /// <summary>Current resident set (VmRSS) in MiB, or null where /proc is not available.</summary>
     public static double? CurrentRssMb() => ReadKb("VmRSS") / 1024.0;
+
+    /// <summary>
+    /// Resets VmHWM to the current RSS (<c>echo 5 &gt; /proc/self/clear_refs</c>, Linux 4.0+). False where the kernel
+    /// or the sandbox does not allow it: then a peak has to be sampled.
+    /// </summary>
+    public static bool TryResetPeak()
+    {
+        try
+        {
+            File.WriteAllText("/proc/self/clear_refs", "5");
+            return true;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return false;
+        }
+    }
 
     private static double? ReadKb(string key)
     {

@@ -33,19 +33,29 @@ public static class ClassifierFactory
         return cpu with { Dtype = dtype, Reason = reason };
     }
 
-    public static PooledSequenceClassifier Build(ExperimentConfig config, ComputeDevice compute, IProgress<(int Done, int Total)>? loadProgress = null)
+    public static PooledSequenceClassifier Build(ExperimentConfig config, ComputeDevice compute, IProgress<(int Done, int Total)>? loadProgress = null) =>
+        Build(config.Model.Path, config.Quantization, config.Lora.ToAdapterSettings(config.Training.Seed), config.Model.GradientCheckpointing,
+            config.Task.LabelCount(), config.Training.Seed, compute, loadProgress, config.Model.CheckWeights);
+
+    /// <summary>
+    /// The same model from its parts: the HF folder at <paramref name="modelPath"/> (quantized while it streams in when
+    /// <paramref name="quantization"/> asks), adapters from <paramref name="lora"/> (null: head only), a head of
+    /// <paramref name="labelCount"/> outputs seeded with <paramref name="seed"/>.
+    /// </summary>
+    public static PooledSequenceClassifier Build(string modelPath, QuantizationSettings quantization, Models.Lora.LoraSettings? lora,
+        bool gradientCheckpointing, int labelCount, long seed, ComputeDevice compute, IProgress<(int Done, int Total)>? loadProgress = null,
+        bool checkWeights = true)
     {
         LinearFactory? quantize = null;
-        if (config.Quantization.Nf4)
+        if (quantization.Nf4)
         {
-            var nf4 = Nf4LinearFactory.Create(new Nf4Options { DoubleQuant = config.Quantization.DoubleQuant });
+            var nf4 = Nf4LinearFactory.Create(new Nf4Options { DoubleQuant = quantization.DoubleQuant });
             quantize = (name, weight, bias) => nf4(name, weight, bias);
         }
-        var llama = LlamaLoader.Load(config.Model.Path, new LlamaLoadOptions { Compute = compute, LinearFactory = quantize, Progress = loadProgress, CheckFinite = config.Model.CheckWeights });
-        llama.GradientCheckpointing = config.Model.GradientCheckpointing;
+        var llama = LlamaLoader.Load(modelPath, new LlamaLoadOptions { Compute = compute, LinearFactory = quantize, Progress = loadProgress, CheckFinite = checkWeights });
+        llama.GradientCheckpointing = gradientCheckpointing;
 
-        var head = new PooledClassifierHead(llama.Config.HiddenSize, config.Task.LabelCount(), config.Training.Seed);
-        var lora = config.Lora.ToAdapterSettings(config.Training.Seed);
+        var head = new PooledClassifierHead(llama.Config.HiddenSize, labelCount, seed);
         return new PooledSequenceClassifier(llama, llama,
             batch => llama.Forward(batch.InputIds, batch.AttentionMask, batch.PositionIds), head, lora);
     }

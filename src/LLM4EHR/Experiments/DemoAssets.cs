@@ -39,17 +39,19 @@ public static class DemoAssets
             return false;
         GeneratedFolder.RequireWritable(model.Path, GeneratedFolder.RandomModel, "a tiny random Llama");
         GeneratedFolder.Claim(model.Path, GeneratedFolder.RandomModel);
-        var options = new TinyLlamaOptions
-        {
-            Hidden = tiny.Hidden,
-            Layers = tiny.Layers,
-            Heads = tiny.Heads,
-            KvHeads = tiny.KvHeads,
-            Intermediate = tiny.Intermediate,
-            VocabSize = tiny.Vocab ?? Llama3Tokenizer.Embedded.VocabSize,
-            Seed = tiny.Seed,
-        };
-        TinyLlamaWriter.Write(model.Path, options, dir => Llama3Tokenizer.WriteEmbeddedTokenizerFiles(dir));
+        TinyLlamaWriter.Write(model.Path, TinyModelOptions(tiny), dir => Llama3Tokenizer.WriteEmbeddedTokenizerFiles(dir));
         return true;
     }
+
+    /// <summary>The writer's options for a config's <c>model.tiny</c> (vocab defaults to the embedded tokenizer's).</summary>
+    public static TinyLlamaOptions TinyModelOptions(TinyLlamaSettings tiny) => new()
+    {
+        Hidden = tiny.Hidden,
+        Layers = tiny.Layers,
+        Heads = tiny.Heads,
+        KvHeads = tiny.KvHeads,
+        Intermediate = tiny.Intermediate,
+        VocabSize = tiny.Vocab ?? Llama3Tokenizer.Embedded.VocabSize,
+        Seed = tiny.Seed,
+    };
 }

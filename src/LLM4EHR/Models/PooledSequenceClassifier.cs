@@ -38,6 +38,8 @@ public sealed class PooledSequenceClassifier : ISequenceClassifier
     }
 
     public PooledClassifierHead Head { get; }
+    /// <summary>The backbone's root module (adapters included once injected), e.g. to measure what it holds.</summary>
+    public Module Backbone => _backbone;
     /// <summary>The injected adapters, or null when only the head trains.</summary>
     public LoraAdapterSet? Adapters { get; }
     public LoraSettings? LoraSettings => Adapters?.Settings;

@@ -26,6 +26,9 @@ public static class SafeTensorDtype
         return ok;
     }
 
+    /// <summary>Bytes per element of a dtype safetensors can store.</summary>
+    public static int SizeOf(ScalarType type) => ByName[NameOf(type)].Size;
+
     public static string NameOf(ScalarType type) =>
         ByName.FirstOrDefault(kv => kv.Value.Type == type).Key
         ?? throw new ArgumentException($"dtype {type} has no safetensors name");

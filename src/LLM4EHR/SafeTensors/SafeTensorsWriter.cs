@@ -1,4 +1,3 @@
-
 using System.Text.Json;
 using LLM4EHR.IO;
 using static TorchSharp.torch;
@@ -14,37 +13,65 @@ public static class SafeTensorsWriter
     public static void Write(string path, IEnumerable<KeyValuePair<string, Tensor>> tensors, IReadOnlyDictionary<string, string>? metadata = null)
     {
         var list = tensors.ToList();
+        var byName = list.ToDictionary(t => t.Key, t => t.Value, StringComparer.Ordinal);
+        Write(path, list.Select(t => new SafeTensorEntry(t.Key, t.Value.dtype, t.Value.shape)).ToList(), (entry, stream) =>
+        {
+            using var scope = NewDisposeScope();
+            var cpu = byName[entry.Name].detach().cpu().contiguous();
+            if (cpu.numel() > 0)
+                stream.Write(cpu.bytes);
+        }, metadata);
+    }
+
+    /// <summary>
+    /// Streams a file whose tensors are produced one at a time: the header comes from <paramref name="entries"/>,
+    /// then <paramref name="writeData"/> is called per entry, in order, and must write exactly its
+    /// <see cref="SafeTensorEntry.ByteLength"/> bytes (e.g. in chunks, so no whole tensor is ever held).
+    /// </summary>
+    public static void Write(string path, IReadOnlyList<SafeTensorEntry> entries, Action<SafeTensorEntry, Stream> writeData,
+        IReadOnlyDictionary<string, string>? metadata = null)
+    {
+        byte[] header = Header(entries, metadata);
+        AtomicFile.Write(path, fs =>
+        {
+            fs.Write(BitConverter.GetBytes((long)header.Length));
+            fs.Write(header);
+            foreach (var entry in entries)
+            {
+                long start = fs.Position;
+                writeData(entry, fs);
+                if (fs.Position - start != entry.ByteLength)
+                    throw new InvalidOperationException($"safetensors: '{entry.Name}' wrote {fs.Position - start} bytes, its header says {entry.ByteLength}");
+            }
+        });
+    }
+
+    /// <summary>File size of a safetensors file holding <paramref name="entries"/> (8-byte length + header + data).</summary>
+    public static long FileSize(IReadOnlyList<SafeTensorEntry> entries, IReadOnlyDictionary<string, string>? metadata = null) =>
+        8 + Header(entries, metadata).Length + entries.Sum(e => e.ByteLength);
+
+    // The JSON header, padded with spaces to an 8-byte boundary as the reference writer does, so data stays aligned.
+    private static byte[] Header(IReadOnlyList<SafeTensorEntry> entries, IReadOnlyDictionary<string, string>? metadata)
+    {
         var header = new Dictionary<string, object>(StringComparer.Ordinal);
         if (metadata is { Count: > 0 })
             header["__metadata__"] = metadata;
         long offset = 0;
-        foreach (var (name, t) in list)
+        foreach (var e in entries)
         {
-            long bytes = t.numel() * t.ElementSize;
-            header[name] = new Dictionary<string, object>
+            header[e.Name] = new Dictionary<string, object>
             {
-                ["dtype"] = SafeTensorDtype.NameOf(t.dtype),
-                ["shape"] = t.shape,
-                ["data_offsets"] = new[] { offset, offset + bytes },
+                ["dtype"] = SafeTensorDtype.NameOf(e.Dtype),
+                ["shape"] = e.Shape,
+                ["data_offsets"] = new[] { offset, offset + e.ByteLength },
             };
-            offset += bytes;
+            offset += e.ByteLength;
         }
         byte[] json = JsonSerializer.SerializeToUtf8Bytes(header);
-        // Pad the header with spaces to an 8-byte boundary, as the reference writer does, so data stays aligned.
         int padded = (json.Length + 7) / 8 * 8;
-
-        AtomicFile.Write(path, fs =>
-        {
-            fs.Write(BitConverter.GetBytes((long)padded));
-            fs.Write(json);
-            for (int i = json.Length; i < padded; i++) fs.WriteByte((byte)' ');
-            foreach (var (_, t) in list)
-            {
-                using var scope = NewDisposeScope();
-                var cpu = t.detach().cpu().contiguous();
-                if (cpu.numel() > 0)
-                    fs.Write(cpu.bytes);
-            }
-        });
+        var result = new byte[padded];
+        json.CopyTo(result, 0);
+        result.AsSpan(json.Length).Fill((byte)' ');
+        return result;
     }
 }

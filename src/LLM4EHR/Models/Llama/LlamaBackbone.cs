@@ -17,7 +17,11 @@ public sealed class LlamaBackbone : nn.Module
 
     public LlamaBackbone(LlamaConfig c, Device device, ScalarType dtype) : base("LlamaBackbone")
     {
-        EmbedTokens = nn.Embedding(c.VocabSize, c.HiddenSize, device: device, dtype: dtype);
+        // TorchSharp's Embedding constructor fills a full-size CPU weight whatever the device asked for, and that memory
+        // stays resident (2 GB for Llama-3's 128256 × 4096 in f32, measured): build it with one row, then give it a
+        // weight of the real shape on the requested (meta) device, which the loader replaces.
+        EmbedTokens = nn.Embedding(1, c.HiddenSize, device: device, dtype: dtype);
+        EmbedTokens.weight = new Parameter(empty(c.VocabSize, c.HiddenSize, dtype: dtype, device: device));
         Layers = new ModuleList<LlamaDecoderLayer>(
             Enumerable.Range(0, c.NumHiddenLayers).Select(_ => new LlamaDecoderLayer(c, device, dtype)).ToArray());
         Norm = new LlamaRMSNorm(c.HiddenSize, c.RmsNormEps, device, dtype);

@@ -1,10 +1,13 @@
+using LLM4EHR.Models.Memory;
+using LLM4EHR.Models.Quantization;
+
 namespace LLM4EHR.Models.Llama;
 
 /// <summary>
 /// Parameter counts and weight memory of a Llama backbone (no LM head) computed from its config alone, for
 /// choosing a precision before loading: f32, bf16, and NF4 (QLoRA layout: the seven projections of every
 /// layer at 4 bits plus one float32 absmax per block of 64; embeddings and norms stay bf16).
-/// Activations, LoRA adapters and optimizer state are not included.
+/// Activations, LoRA adapters and optimizer state are not included: <see cref="MemoryPlan"/> adds them.
 /// </summary>
 public sealed record LlamaMemoryEstimate(long Parameters, long LinearParameters, long EmbeddingParameters, long NormParameters,
     long F32Bytes, long Bf16Bytes, long Nf4Bytes)
@@ -33,6 +36,30 @@ public sealed record LlamaMemoryEstimate(long Parameters, long LinearParameters,
     {
         long Blocks(long n) => (n + Nf4BlockSize - 1) / Nf4BlockSize;
         return 2 * Blocks(h * q) + 2 * Blocks(h * kv) + 3 * Blocks(h * c.IntermediateSize);
+    }
+
+    /// <summary>
+    /// Exact bytes of the decoder projections as this project stores them: <see cref="Nf4Linear"/>'s buffers (packed
+    /// codes, then f32 absmax per 64-block or int8 codes + f32 scale per 256 blocks + one f32 offset per linear), or
+    /// the weights in the compute dtype (<paramref name="computeBytes"/>) when not quantized. Biases: f32 under NF4.
+    /// </summary>
+    public static long LinearBytes(LlamaConfig c, WeightFormat format, int computeBytes)
+    {
+        long perLayer = 0;
+        foreach (var spec in LlamaRandomWeights.Specs(c).Where(s => s.Key.StartsWith("model.layers.0.", StringComparison.Ordinal)
+                     && s.Key.Contains("_proj.", StringComparison.Ordinal)))
+        {
+            long n = spec.ElementCount, blocks = (n + Nf4Quantizer.BlockSize - 1) / Nf4Quantizer.BlockSize;
+            bool bias = spec.Key.EndsWith(".bias", StringComparison.Ordinal);
+            perLayer += format switch
+            {
+                WeightFormat.Full => n * computeBytes,
+                _ when bias => 4 * n,
+                WeightFormat.Nf4 => (n + 1) / 2 + AbsmaxBytes * blocks,
+                _ => (n + 1) / 2 + blocks + 4 * ((blocks + DoubleQuantizedScales.BlockSize - 1) / DoubleQuantizedScales.BlockSize) + 4,
+            };
+        }
+        return c.NumHiddenLayers * perLayer;
     }
 
     /// <summary>Effective bits per parameter of the NF4 layout (about 4.5 for the linears).</summary>

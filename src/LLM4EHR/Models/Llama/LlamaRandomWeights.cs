@@ -5,23 +5,20 @@ namespace LLM4EHR.Models.Llama;
 
 /// <summary>
 /// Random Llama weights initialised as HF does (<c>initializer_range</c> 0.02: normal(0, 0.02) for embeddings and
-/// linears, ones for norms, zeros for biases), yielded one tensor at a time in checkpoint order.
+/// linears, ones for norms, zeros for biases), in checkpoint order, from one seeded generator.
 /// </summary>
 public static class LlamaRandomWeights
 {
     public const double InitializerRange = 0.02;
 
     /// <summary>
-    /// (HF key, float32 CPU tensor) pairs; the caller owns each tensor. Includes <c>lm_head.weight</c> when
+    /// Key, shape and init of every tensor, in checkpoint order. Includes <c>lm_head.weight</c> when
     /// <paramref name="includeLmHead"/> and the config does not tie embeddings (as real checkpoints do).
     /// </summary>
-    public static IEnumerable<(string Key, Tensor Value)> Generate(LlamaConfig c, long seed, bool includeLmHead = false)
+    public static IEnumerable<LlamaTensorSpec> Specs(LlamaConfig c, bool includeLmHead = false)
     {
-        using var gen = new Generator((ulong)seed);
-        Tensor Normal(params long[] shape) => normal(0.0, InitializerRange, shape, generator: gen);
         long q = (long)c.NumAttentionHeads * c.HeadDim, kv = (long)c.NumKeyValueHeads * c.HeadDim;
-
-        yield return ("model.embed_tokens.weight", Normal(c.VocabSize, c.HiddenSize));
+        yield return new("model.embed_tokens.weight", [c.VocabSize, c.HiddenSize], LlamaInit.Normal);
         for (int i = 0; i < c.NumHiddenLayers; i++)
         {
             string p = $"model.layers.{i}.";
@@ -36,17 +33,53 @@ public static class LlamaRandomWeights
                          ("mlp.down_proj", c.HiddenSize, c.IntermediateSize, c.MlpBias),
                      })
             {
-                yield return (p + name + ".weight", Normal(outF, inF));
+                yield return new(p + name + ".weight", [outF, inF], LlamaInit.Normal);
                 if (bias)
-                    yield return (p + name + ".bias", zeros(outF));
+                    yield return new(p + name + ".bias", [outF], LlamaInit.Zeros);
             }
-            yield return (p + "input_layernorm.weight", ones(c.HiddenSize));
-            yield return (p + "post_attention_layernorm.weight", ones(c.HiddenSize));
+            yield return new(p + "input_layernorm.weight", [c.HiddenSize], LlamaInit.Ones);
+            yield return new(p + "post_attention_layernorm.weight", [c.HiddenSize], LlamaInit.Ones);
         }
-        yield return ("model.norm.weight", ones(c.HiddenSize));
+        yield return new("model.norm.weight", [c.HiddenSize], LlamaInit.Ones);
         if (includeLmHead && !c.TieWordEmbeddings)
-            yield return (LlamaLoader.LmHeadKey, Normal(c.VocabSize, c.HiddenSize));
+            yield return new(LlamaLoader.LmHeadKey, [c.VocabSize, c.HiddenSize], LlamaInit.Normal);
     }
+
+    /// <summary>(HF key, float32 CPU tensor) pairs; the caller owns each tensor.</summary>
+    public static IEnumerable<(string Key, Tensor Value)> Generate(LlamaConfig c, long seed, bool includeLmHead = false)
+    {
+        using var gen = new Generator((ulong)seed);
+        foreach (var spec in Specs(c, includeLmHead))
+            yield return (spec.Key, Values(spec.Shape, spec.Init, gen));
+    }
+
+    /// <summary>
+    /// One tensor's values as flat float32 pieces of about <paramref name="chunkElements"/> that concatenate to exactly
+    /// what <see cref="Generate"/> gives for it, so a writer never holds a whole tensor. libtorch's normal_ on ≥16
+    /// floats draws one uniform per element and transforms them in groups of 16, redrawing the last 16 when the count
+    /// is not a multiple of 16: pieces whose lengths are multiples of 16, with a last piece of at least 16, consume the
+    /// generator exactly as one whole draw does. Each piece is disposed when the next is requested.
+    /// </summary>
+    public static IEnumerable<Tensor> Chunks(LlamaTensorSpec spec, Generator gen, long chunkElements)
+    {
+        long step = Math.Max(16, chunkElements / 16 * 16), n = spec.ElementCount;
+        for (long start = 0; start < n;)
+        {
+            long count = Math.Min(step, n - start);
+            if (n - start - count is > 0 and < 16)
+                count = n - start; // fold a short tail into this piece
+            using var piece = Values([count], spec.Init, gen);
+            yield return piece;
+            start += count;
+        }
+    }
+
+    private static Tensor Values(long[] shape, LlamaInit init, Generator gen) => init switch
+    {
+        LlamaInit.Normal => normal(0.0, InitializerRange, shape, generator: gen),
+        LlamaInit.Ones => ones(shape),
+        _ => zeros(shape),
+    };
 
     /// <summary>A model with random weights on <paramref name="compute"/>, without touching disk (frozen like a loaded one).</summary>
     public static LlamaModel Create(LlamaConfig config, ComputeDevice compute, long seed, LinearFactory? linearFactory = null)

@@ -1,39 +1,94 @@
 using System.Text.Json;
+using LLM4EHR.IO;
 using LLM4EHR.SafeTensors;
+using static TorchSharp.torch;
 
 namespace LLM4EHR.Models.Llama;
 
 /// <summary>
 /// Writes a random Llama in the real Hugging Face layout (<c>config.json</c> with architectures/model_type/
-/// torch_dtype, <c>model.safetensors</c> including <c>lm_head.weight</c>), loadable by <see cref="LlamaLoader"/>
-/// and by transformers. For demos and tests: no download, seconds to create.
+/// torch_dtype, <c>model.safetensors</c> or HF-style shards plus <c>model.safetensors.index.json</c>, including
+/// <c>lm_head.weight</c>), loadable by <see cref="LlamaLoader"/> and by transformers. Tiny shapes for demos and tests
+/// (seconds, no download); real shapes (<see cref="LlamaPresets"/>, ~16 GB for 8B) for memory and scale benchmarks.
+/// <para>
+/// Values stream to disk in chunks of a few MB (<see cref="LlamaRandomWeights.Chunks"/>): no tensor is ever held
+/// whole. Every file goes through <see cref="AtomicFile"/>, and <c>config.json</c> — what marks a folder as a model —
+/// is written last (after the index), so an interrupted write never leaves a folder that looks complete.
+/// </para>
 /// </summary>
 public static class TinyLlamaWriter
 {
+    // Generated and converted per step: 64 MB of f32 values, a rounding error next to any model this writes in chunks.
+    internal const long DefaultChunkElements = 16 << 20;
+    // Room left over on the disk after the model (config, tokenizer, file system slack).
+    private const long FreeSpaceMargin = 64L << 20;
+    private static readonly Dictionary<string, string> FileMetadata = new() { ["format"] = "pt" };
+
     /// <summary>
-    /// Writes the model into <paramref name="outDir"/> (created if needed). <paramref name="writeTokenizerFiles"/>,
+    /// Writes the tiny model into <paramref name="outDir"/> (created if needed). <paramref name="writeTokenizerFiles"/>,
     /// when given, is called with the folder after the weights are written (e.g. to add <c>tokenizer.model</c>).
-    /// Every file is written to a temporary name and renamed, so a failure leaves no half-written file.
     /// </summary>
-    public static LlamaConfig Write(string outDir, TinyLlamaOptions options, Action<string>? writeTokenizerFiles = null)
+    public static LlamaConfig Write(string outDir, TinyLlamaOptions options, Action<string>? writeTokenizerFiles = null) =>
+        Write(outDir, options.ToConfig(), options.Seed, writeTokenizerFiles);
+
+    /// <summary>
+    /// Writes a random model of any shape, stored in the config's <c>torch_dtype</c>, split into shards of at most
+    /// <paramref name="maxShardBytes"/> of data. Checks free space first (bad input naming the folder when short) and
+    /// reports the plan, then each tensor, through <paramref name="progress"/>.
+    /// </summary>
+    public static LlamaConfig Write(string outDir, LlamaConfig config, long seed, Action<string>? writeTokenizerFiles = null,
+        IProgress<ModelWriteProgress>? progress = null, long maxShardBytes = SafeTensorsShards.DefaultMaxShardBytes,
+        long chunkElements = DefaultChunkElements)
     {
-        var config = options.ToConfig();
+        var dtype = StorageDtype(config);
+        var specs = LlamaRandomWeights.Specs(config, includeLmHead: true).ToDictionary(s => s.Key, StringComparer.Ordinal);
+        var shards = SafeTensorsShards.Plan(specs.Values.Select(s => new SafeTensorEntry(s.Key, dtype, s.Shape)).ToList(), maxShardBytes);
+        long total = shards.Sum(s => SafeTensorsWriter.FileSize(s.Entries, FileMetadata));
+        long free = DiskSpace.Require(outDir, total + FreeSpaceMargin, $"a {DiskSpace.Gb(total)} GB model");
+        progress?.Report(new ModelWriteProgress(outDir, total, shards.Count, free, 0, 0, specs.Count, null));
+
         Directory.CreateDirectory(outDir);
-        var tensors = LlamaRandomWeights.Generate(config, options.Seed, includeLmHead: true).ToList();
-        try
+        // Rewriting a model folder: until the new config.json lands it must not look like a model (old or new).
+        string configPath = Path.Combine(outDir, LlamaConfig.FileName), indexPath = Path.Combine(outDir, SafeTensorsShards.IndexFile);
+        File.Delete(configPath);
+        File.Delete(indexPath);
+
+        using var gen = new Generator((ulong)seed);
+        long written = 0;
+        int tensors = 0;
+        foreach (var (file, entries) in shards)
         {
-            SafeTensorsWriter.Write(Path.Combine(outDir, LlamaLoader.SingleFile),
-                tensors.Select(t => KeyValuePair.Create(t.Key, t.Value)),
-                new Dictionary<string, string> { ["format"] = "pt" });
+            SafeTensorsWriter.Write(Path.Combine(outDir, file), entries, (entry, stream) =>
+            {
+                foreach (var values in LlamaRandomWeights.Chunks(specs[entry.Name], gen, chunkElements))
+                {
+                    if (dtype == ScalarType.Float32)
+                    {
+                        stream.Write(values.bytes);
+                        continue;
+                    }
+                    using var stored = values.to_type(dtype);
+                    stream.Write(stored.bytes);
+                }
+                written += entry.ByteLength;
+                progress?.Report(new ModelWriteProgress(outDir, total, shards.Count, free, written, ++tensors, specs.Count, file));
+            }, FileMetadata);
         }
-        finally
-        {
-            foreach (var (_, t) in tensors) t.Dispose();
-        }
-        WriteAtomically(Path.Combine(outDir, LlamaConfig.FileName), ConfigJson(config));
         writeTokenizerFiles?.Invoke(outDir);
+        if (shards.Count > 1)
+            AtomicFile.WriteAllText(indexPath, SafeTensorsShards.IndexJson(shards));
+        AtomicFile.WriteAllText(configPath, ConfigJson(config));
         return config;
     }
+
+    /// <summary>The dtype the config says the checkpoint is stored in.</summary>
+    private static ScalarType StorageDtype(LlamaConfig c) => c.TorchDtype switch
+    {
+        "float32" => ScalarType.Float32,
+        "bfloat16" => ScalarType.BFloat16,
+        "float16" => ScalarType.Float16,
+        _ => throw new BadInputException($"config.json: torch_dtype: cannot write '{c.TorchDtype}' (float32, bfloat16 or float16)"),
+    };
 
     /// <summary>The config.json text HF writes for a LlamaForCausalLM.</summary>
     public static string ConfigJson(LlamaConfig c)
@@ -71,6 +126,4 @@ public static class TinyLlamaWriter
         };
         return JsonSerializer.Serialize(json, new JsonSerializerOptions { WriteIndented = true });
     }
-
-    private static void WriteAtomically(string path, string text) => LLM4EHR.IO.AtomicFile.WriteAllText(path, text);
 }
