@@ -14,7 +14,7 @@ namespace LLM4EHR.Interactive;
 /// </summary>
 public static class RunReportHtml
 {
-    public const string FileName = "report.html";
+    public const string FileName = ModelCard.HtmlFileName;
 
     /// <summary>Writes report.md (if missing) and report.html into <paramref name="runDir"/>; returns the HTML path.</summary>
     public static string Write(string runDir)

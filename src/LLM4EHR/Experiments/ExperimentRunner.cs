@@ -61,10 +61,8 @@ public sealed class ExperimentRunner(ExperimentConfig config)
         }
         Report("model", $"loading {Config.Model.Path} on {compute} [{compute.Reason}]{(Config.Quantization.Nf4 ? " (NF4)" : "")}");
         using var model = ClassifierFactory.Build(Config, compute);
-        long trainable = model.TrainableParameters().Sum(p => p.Parameter.numel());
-        // The frozen base counted from its config (NF4 keeps it in buffers, not parameters), plus what trains.
-        long total = Models.Llama.LlamaMemoryEstimate.For(Models.Llama.LlamaConfig.Load(Config.Model.Path)).Parameters + trainable;
-        RunProvenance.Start(runDir, Config, splits, compute, resume, audit, trainable, total);
+        var parameters = ParameterCount.For(Config, Models.Llama.LlamaConfig.Load(Config.Model.Path));
+        RunProvenance.Start(runDir, Config, splits, compute, resume, audit, parameters.Trainable, parameters.Total);
         var collator = TokenCollator.For(splits.Tokenizer, Config.Text.PadSide);
         var trainer = new Trainer(model, Config.Training, runDir, collator.Collate,
             (probs, labels) => PredictionSets.ValidationMetrics(Config.Task, probs, labels), compute.Device, Config.Text.BucketByLength);

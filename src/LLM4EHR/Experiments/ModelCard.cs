@@ -17,6 +17,8 @@ namespace LLM4EHR.Experiments;
 public static class ModelCard
 {
     public const string FileName = "report.md";
+    /// <summary>The card rendered with its charts (written by LLM4EHR.Interactive's RunReportHtml).</summary>
+    public const string HtmlFileName = "report.html";
     private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
 
     public static string PathOf(string runDir) => Path.Combine(runDir, FileName);

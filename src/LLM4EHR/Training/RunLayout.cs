@@ -28,8 +28,8 @@ public static class RunLayout
     /// <summary>Every file a run writes, existing or not: the only files replacing a run may remove.</summary>
     public static IReadOnlyList<string> RunFiles(string runDir) =>
     [
-        Config(runDir), Log(runDir), ModelFingerprint(runDir), Path.Combine(runDir, "run.json"),
-        Path.Combine(runDir, "report.md"), Path.Combine(runDir, "report.html"), BestWeights(runDir), ResumeState(runDir),
+        Config(runDir), Log(runDir), ModelFingerprint(runDir), Path.Combine(runDir, Experiments.RunProvenance.FileName),
+        Path.Combine(runDir, Experiments.ModelCard.FileName), Path.Combine(runDir, Experiments.ModelCard.HtmlFileName), BestWeights(runDir), ResumeState(runDir),
         .. new[] { "val", "test" }.SelectMany(split => new[]
         {
             Path.Combine(SplitOutputs(runDir, split), "predictions.csv"), Path.Combine(SplitOutputs(runDir, split), "metrics.json"),
