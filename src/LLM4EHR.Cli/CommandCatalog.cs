@@ -88,7 +88,7 @@ internal static class CommandCatalog
     private static readonly Dictionary<string, string> BranchDescriptions = new()
     {
         ["config"] = "Configs: import a Python seed config as native YAML.",
-        ["bench"] = "Benchmarks: each prints one 'bench <name>: key=value ...' summary line (conventions: src/LLM4EHR/Benchmarks/README.md).",
+        ["bench"] = "Benchmarks: each prints one 'bench <name>: key=value ...' summary line (conventions: src/LLM4EHR.Benchmarks/README.md).",
         ["sweep"] = "Run a config over a grid of --set values into SWEEP_DIR/runs/NAME, here or as a Slurm job array " +
                     "(options: --config --set --grid --out --workers --slurm --dry-run --partition --gres --time --mem --cpus-per-task --max-parallel).",
     };

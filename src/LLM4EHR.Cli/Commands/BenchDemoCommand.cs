@@ -4,7 +4,7 @@ using Spectre.Console.Cli;
 
 namespace LLM4EHR.Cli.Commands;
 
-/// <summary><c>llm4ehr bench demo</c>: the demo training run, timed (src/LLM4EHR/Benchmarks/README.md).</summary>
+/// <summary><c>llm4ehr bench demo</c>: the demo training run, timed (src/LLM4EHR.Benchmarks/README.md).</summary>
 [CliCommand("demo", "Time the demo training run end to end (tok_s, wall_s, test_auroc, ratio to an f32 matmul).", Branch = "bench")]
 internal sealed class BenchDemoCommand : Command<BenchDemoCommand.Settings>
 {

@@ -4,7 +4,7 @@ using Spectre.Console.Cli;
 
 namespace LLM4EHR.Cli.Commands;
 
-/// <summary><c>llm4ehr bench train-step</c>: one training step of the bench model (src/LLM4EHR/Benchmarks/README.md).</summary>
+/// <summary><c>llm4ehr bench train-step</c>: one training step of the bench model (src/LLM4EHR.Benchmarks/README.md).</summary>
 [CliCommand("train-step", "Time one training step of the bench Llama (tok_s, gflops, mfu vs a matmul at the same dtype, mfu_peak vs the CPU's peak).", Branch = "bench")]
 internal sealed class BenchTrainStepCommand : Command<BenchTrainStepCommand.Settings>
 {

@@ -1,3 +1,4 @@
+using LLM4EHR.Runtime;
 using LLM4EHR.Benchmarks;
 using LLM4EHR.Models.Quantization;
 using static TorchSharp.torch;

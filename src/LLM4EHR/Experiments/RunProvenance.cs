@@ -92,7 +92,7 @@ public static class RunProvenance
         {
             last["ended_utc"] = now.ToString("O");
             last["wall_s"] = Math.Round((now - DateTimeOffset.Parse(last["started_utc"]!.GetValue<string>())).TotalSeconds, 3);
-            last["peak_rss_mb"] = Benchmarks.ProcessMemory.PeakRssMb() is { } mb ? Math.Round(mb, 1) : null;
+            last["peak_rss_mb"] = ProcessMemory.PeakRssMb() is { } mb ? Math.Round(mb, 1) : null;
             doc["wall_s"] = sessions.OfType<JsonObject>().Sum(s => s["wall_s"]?.GetValue<double>() ?? 0);
         }
         Write(runDir, doc);

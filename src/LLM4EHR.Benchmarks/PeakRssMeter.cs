@@ -1,3 +1,4 @@
+using LLM4EHR.Runtime;
 namespace LLM4EHR.Benchmarks;
 
 /// <summary>

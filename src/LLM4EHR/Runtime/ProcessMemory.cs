@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace LLM4EHR.Benchmarks;
+namespace LLM4EHR.Runtime;
 
 /// <summary>
 /// This process's resident memory from <c>/proc/self/status</c> (Linux). VmHWM is the peak RSS since the process

@@ -1,3 +1,4 @@
+using LLM4EHR.Runtime;
 using LLM4EHR.Models.Quantization;
 using LLM4EHR.SafeTensors;
 using TorchSharp.Modules;

@@ -2,7 +2,7 @@ using System.Diagnostics;
 
 namespace LLM4EHR.Benchmarks;
 
-/// <summary>Times an action as benchmarks must (src/LLM4EHR/Benchmarks/README.md): warm-ups, then the median of several runs.</summary>
+/// <summary>Times an action as benchmarks must (src/LLM4EHR.Benchmarks/README.md): warm-ups, then the median of several runs.</summary>
 public static class BenchTimer
 {
     public static TimingStats Measure(Action action, int warmups, int runs)

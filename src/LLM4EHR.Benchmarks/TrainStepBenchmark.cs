@@ -10,7 +10,7 @@ using F = TorchSharp.torch.nn.functional;
 namespace LLM4EHR.Benchmarks;
 
 /// <summary>
-/// <c>bench train-step</c>: one training step of the bench model (src/LLM4EHR/Benchmarks/README.md): frozen Llama base with
+/// <c>bench train-step</c>: one training step of the bench model (src/LLM4EHR.Benchmarks/README.md): frozen Llama base with
 /// LoRA on q_proj/v_proj, masked-mean pooled linear head, BCE, one AdamW step; the median of several timed steps after warm-ups,
 /// with FLOPs counted by the shared convention and divided by this process's matmul rate at the same dtype (mfu) and by
 /// the CPU's theoretical peak (mfu_peak, <see cref="CpuPeak"/>).
