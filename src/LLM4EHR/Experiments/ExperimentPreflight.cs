@@ -72,8 +72,7 @@ public static class ExperimentPreflight
         if (!hasConfig)
             throw new BadInputException($"model.path: {model.Path}: no config.json (expected a Hugging Face model folder)");
         LlamaLoader.ShardFiles(model.Path); // throws naming the missing weight file or shard
-        if (!Llama3Tokenizer.RankFileNames.Any(n => File.Exists(Path.Combine(model.Path, n))))
-            throw new BadInputException($"model.path: {model.Path}: no tokenizer ({string.Join(" or ", Llama3Tokenizer.RankFileNames)})");
+        ModelTokenizer.RequireFiles(model);
     }
 
     private static bool LooksLikeHubId(string path) =>

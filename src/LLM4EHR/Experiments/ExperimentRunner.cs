@@ -137,7 +137,7 @@ public sealed class ExperimentRunner(ExperimentConfig config)
         ExperimentPreflight.RequireSameModel(runDir, Config.Model.Path);
         WarnIfDataChanged(runDir, split);
         var compute = ClassifierFactory.ResolveCompute(Config.Model);
-        var tokenizer = Llama3Tokenizer.FromModelFolder(Config.Model.Path);
+        var tokenizer = ModelTokenizer.For(Config.Model);
         var stays = Tokenize(split, tokenizer).Stays;
         Report("model", $"loading {Config.Model.Path} on {compute}");
         using var model = ClassifierFactory.Build(Config, compute);
@@ -177,13 +177,13 @@ public sealed class ExperimentRunner(ExperimentConfig config)
             Report("demo", $"wrote a synthetic {Config.Task.Id()} cohort to {Config.Data.Root}");
         if (DemoAssets.EnsureTinyModel(Config.Model))
             Report("demo", $"wrote a tiny random Llama to {Config.Model.Path}");
-        var tokenizer = Llama3Tokenizer.FromModelFolder(Config.Model.Path);
+        var tokenizer = ModelTokenizer.For(Config.Model);
         var splits = Enum.GetValues<P2xSplit>().ToDictionary(s => s, s => Tokenize(s, tokenizer));
         return new PreparedSplits(tokenizer, splits[P2xSplit.Train].Stays, splits[P2xSplit.Val].Stays, splits[P2xSplit.Test].Stays,
             splits.ToDictionary(kv => P2xSchema.SplitName(kv.Key), kv => kv.Value.Summary));
     }
 
-    private TokenizedSplit Tokenize(P2xSplit split, Llama3Tokenizer tokenizer)
+    private TokenizedSplit Tokenize(P2xSplit split, ITextTokenizer tokenizer)
     {
         string file = P2xDataset.SplitPath(Config.Data.Root, split);
         var cached = new TokenizedSplitCache(TokenCacheDirectory).GetOrCreate(file, tokenizer, Config.Text.ToNoteSelection(),

@@ -1,0 +1,18 @@
+using LLM4EHR.Config;
+using LLM4EHR.Text;
+
+namespace LLM4EHR.Experiments;
+
+/// <summary>The tokenizer an experiment's model reads its text with (what <see cref="ExperimentRunner"/> tokenizes splits with).</summary>
+public static class ModelTokenizer
+{
+    /// <summary>Loads the tokenizer of <paramref name="model"/>'s folder.</summary>
+    public static ITextTokenizer For(ModelSettings model) => Llama3Tokenizer.FromModelFolder(model.Path);
+
+    /// <summary>Throws a one-line error naming the files when <paramref name="model"/>'s folder has no tokenizer it can use.</summary>
+    public static void RequireFiles(ModelSettings model)
+    {
+        if (!Llama3Tokenizer.RankFileNames.Any(n => File.Exists(Path.Combine(model.Path, n))))
+            throw new BadInputException($"model.path: {model.Path}: no tokenizer ({string.Join(" or ", Llama3Tokenizer.RankFileNames)})");
+    }
+}
