@@ -2,9 +2,9 @@ namespace LLM4EHR.Text;
 
 /// <summary>
 /// What the text pipeline needs of a tokenizer: plain-text ids, the ids that frame every stay's sequence, a pad id and
-/// an identity that keys caches. Implemented by <see cref="Llama3Tokenizer"/> (tiktoken BPE, BOS first) and the encoder
-/// tokenizers (<see cref="WordPieceTextTokenizer"/>: [CLS] … [SEP]; <see cref="ByteBpeTextTokenizer"/>: &lt;s&gt; … &lt;/s&gt;;
-/// <see cref="SentencePieceTextTokenizer"/>: [CLS] … [SEP]). Implementations are thread-safe.
+/// an identity that keys caches. Implemented by <see cref="Llama3Tokenizer"/> (tiktoken BPE, BOS first) and
+/// <see cref="HfTokenizer"/>, the encoders' (<see cref="BertWordPiece"/>: [CLS] … [SEP]; <see cref="RobertaBpe"/>:
+/// &lt;s&gt; … &lt;/s&gt;; <see cref="BigBirdSentencePiece"/>: [CLS] … [SEP]). Implementations are thread-safe.
 /// </summary>
 /// <remarks>
 /// Note text is always encoded as plain text: a note that contains a special token's spelling (<c>[SEP]</c>,
