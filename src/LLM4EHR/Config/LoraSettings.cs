@@ -9,15 +9,18 @@ namespace LLM4EHR.Config;
 /// </summary>
 public sealed record LoraSettings(bool Enabled, int R, double Alpha, double Dropout, IReadOnlyList<string> Targets)
 {
-    internal static LoraSettings Read(ConfigSection s)
+    internal static LoraSettings Read(ConfigSection s, ModelType type = ModelType.Llama)
     {
+        // The encoders name their linears as HF's BERT does (query, key, value, dense), the Llama as q_proj, … .
+        bool encoder = type.IsEncoder();
+        var known = encoder ? EncoderSettings.LoraTargets : Models.Llama.LlamaProjections.ShortNames;
         var l = new LoraSettings(s.Bool("enabled", true), s.Int("r", Models.Lora.LoraSettings.DefaultR, min: 1), s.Number("alpha", Models.Lora.LoraSettings.DefaultAlpha, min: 0, exclusiveMin: true),
-            s.Number("dropout", 0.05, min: 0, max: 0.99), s.TextList("targets", Models.Lora.LoraSettings.DefaultTargets));
+            s.Number("dropout", 0.05, min: 0, max: 0.99), s.TextList("targets", encoder ? EncoderSettings.DefaultLoraTargets : Models.Lora.LoraSettings.DefaultTargets));
         if (l.Enabled && l.Targets.Count == 0)
-            throw s.Error("targets", "expected at least one module name (e.g. [q_proj, v_proj]) when LoRA is enabled");
-        var unknown = l.Targets.Where(t => !Models.Llama.LlamaProjections.ShortNames.Contains(t)).ToList();
+            throw s.Error("targets", $"expected at least one module name (e.g. [{string.Join(", ", encoder ? EncoderSettings.DefaultLoraTargets : Models.Lora.LoraSettings.DefaultTargets)}]) when LoRA is enabled");
+        var unknown = l.Targets.Where(t => !known.Contains(t)).ToList();
         if (unknown.Count > 0)
-            throw s.Error("targets", $"unknown module '{unknown[0]}' (expected some of {string.Join(", ", Models.Llama.LlamaProjections.ShortNames)})");
+            throw s.Error("targets", $"unknown module '{unknown[0]}' for model.type {type.Word()} (expected some of {string.Join(", ", known)})");
         s.Finish();
         return l;
     }

@@ -61,7 +61,8 @@ public sealed class ExperimentRunner(ExperimentConfig config)
         }
         Report("model", $"loading {Config.Model.Path} on {compute} [{compute.Reason}]{(Config.Quantization.Nf4 ? " (NF4)" : "")}");
         using var model = ClassifierFactory.Build(Config, compute);
-        var parameters = ParameterCount.For(Config, Models.Llama.LlamaConfig.Load(Config.Model.Path));
+        var parameters = Config.Model.Type.IsEncoder() ? ParameterCount.ForEncoder(Config)
+            : ParameterCount.For(Config, Models.Llama.LlamaConfig.Load(Config.Model.Path));
         RunProvenance.Start(runDir, Config, splits, compute, resume, audit, parameters.Trainable, parameters.Total);
         var collator = TokenCollator.For(splits.Tokenizer, Config.Text.PadSide);
         var trainer = new Trainer(model, Config.Training, runDir, collator.Collate,
@@ -94,11 +95,20 @@ public sealed class ExperimentRunner(ExperimentConfig config)
         var compute = ClassifierFactory.ResolveCompute(Config.Model);
         var splits = Prepare();
         Audit(splits);
-        var shape = Models.Llama.LlamaConfig.Load(Config.Model.Path);
-        var weights = Models.Llama.LlamaMemoryEstimate.For(shape);
-        long baseBytes = Config.Quantization.Nf4 ? weights.Nf4Bytes
-            : compute.Dtype == TorchSharp.torch.ScalarType.Float32 ? weights.F32Bytes : weights.Bf16Bytes;
-        long trainable = ParameterCount.For(Config, shape).Trainable;
+        long baseBytes, trainable;
+        if (Config.Model.Type.IsEncoder())
+        {
+            var counts = ParameterCount.ForEncoder(Config);
+            (baseBytes, trainable) = ((counts.Total - counts.Trainable) * (compute.Dtype == TorchSharp.torch.ScalarType.Float32 ? 4 : 2), counts.Trainable);
+        }
+        else
+        {
+            var shape = Models.Llama.LlamaConfig.Load(Config.Model.Path);
+            var weights = Models.Llama.LlamaMemoryEstimate.For(shape);
+            baseBytes = Config.Quantization.Nf4 ? weights.Nf4Bytes
+                : compute.Dtype == TorchSharp.torch.ScalarType.Float32 ? weights.F32Bytes : weights.Bf16Bytes;
+            trainable = ParameterCount.For(Config, shape).Trainable;
+        }
         return new ExperimentPlan(runDir, compute.ToString(), splits.Summaries, Trainer.TotalSteps(Config.Training, splits.Train.Count),
             splits.Summaries[P2xSchema.SplitName(P2xSplit.Train)].Tokens, baseBytes, trainable,
             trainable * 4 * 4); // f32 weight, gradient and two AdamW moments
@@ -175,8 +185,8 @@ public sealed class ExperimentRunner(ExperimentConfig config)
     {
         if (DemoAssets.EnsureCohort(Config.Task, Config.Data))
             Report("demo", $"wrote a synthetic {Config.Task.Id()} cohort to {Config.Data.Root}");
-        if (DemoAssets.EnsureTinyModel(Config.Model))
-            Report("demo", $"wrote a tiny random Llama to {Config.Model.Path}");
+        if (DemoAssets.EnsureTinyModel(Config))
+            Report("demo", $"wrote a tiny random {DemoAssets.EncoderName(Config.Model.Type)} to {Config.Model.Path}");
         var tokenizer = ModelTokenizer.For(Config.Model);
         var splits = Enum.GetValues<P2xSplit>().ToDictionary(s => s, s => Tokenize(s, tokenizer));
         return new PreparedSplits(tokenizer, splits[P2xSplit.Train].Stays, splits[P2xSplit.Val].Stays, splits[P2xSplit.Test].Stays,
