@@ -1,4 +1,5 @@
 using LLM4EHR.Models.Encoders.Bert;
+using LLM4EHR.Models.Encoders.Longformer;
 using LLM4EHR.Models.Llama;
 using LLM4EHR.Runtime;
 using LLM4EHR.SafeTensors;
@@ -82,6 +83,7 @@ public static class EncoderLoader
     public static EncoderModel Create(EncoderConfig config, ScalarType dtype = ScalarType.Float32, bool withPooler = true) => config.Family switch
     {
         EncoderFamily.Bert => new BertModel(config, dtype, withPooler),
+        EncoderFamily.Longformer => new LongformerModel(config, dtype, withPooler),
         _ => throw new BadInputException($"config.json: model_type: '{config.ModelType}' is not built yet"),
     };
 
