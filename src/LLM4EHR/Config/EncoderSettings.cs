@@ -50,7 +50,7 @@ public static class EncoderSettings
     };
 
     /// <summary>LoRA targets of an encoder: the last segment of its HF linear names (Longformer adds the global projections).</summary>
-    public static readonly IReadOnlyList<string> LoraTargets = ["query", "key", "value", "dense", "query_global", "key_global", "value_global"];
+    public static IReadOnlyList<string> LoraTargets => Models.Encoders.EncoderClassifiers.LoraTargets;
 
     /// <summary>peft's default for BERT-style models.</summary>
     public static readonly IReadOnlyList<string> DefaultLoraTargets = ["query", "value"];
@@ -70,6 +70,17 @@ public static class EncoderSettings
             throw model.Error("pooling", $"model.type {type.Word()} pools {string.Join(" or ", allowed.Select(ConfigNames.Snake))}, got '{ConfigNames.Snake(pooling)}'");
         return pooling;
     }
+
+    /// <summary>How an encoder's representation is made, for the model card; null for other families.</summary>
+    public static string? Describe(ModelSettings model) => model.Type switch
+    {
+        ModelType.Belt when model.Belt is { } b =>
+            $"BELT: the token stream in chunks of {b.ChunkSize} starting every {b.Stride} tokens ([CLS] … [SEP] each, tails under {b.MinChunkTokens} dropped), " +
+            $"each chunk's {ConfigNames.Snake(b.ChunkRepresentation)} state, chunks {ConfigNames.Snake(model.Pooling ?? Pooling.Mean)}-pooled",
+        ModelType.Longformer or ModelType.Bigbird =>
+            $"{(model.Type == ModelType.Longformer ? "Longformer" : "BigBird")} final hidden states {((model.Pooling ?? Pooling.Mean) == Pooling.Cls ? "at the first token" : "mask-mean-pooled")}",
+        _ => null,
+    };
 
     /// <summary>Cross-section rules: no NF4 for encoders (their weights are small and kept as they are); right padding.</summary>
     internal static void Check(ConfigSection root, ExperimentConfig config)

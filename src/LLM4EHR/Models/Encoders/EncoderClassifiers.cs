@@ -14,6 +14,9 @@ namespace LLM4EHR.Models.Encoders;
 /// </summary>
 public static class EncoderClassifiers
 {
+    /// <summary>LoRA targets of an encoder: the last segment of its HF linear names (Longformer adds the global projections).</summary>
+    public static readonly IReadOnlyList<string> LoraTargets = ["query", "key", "value", "dense", "query_global", "key_global", "value_global"];
+
     /// <summary>The HF family a model type loads (a different <c>model_type</c> in config.json is bad input).</summary>
     public static EncoderFamily Family(ModelType type) => type switch
     {

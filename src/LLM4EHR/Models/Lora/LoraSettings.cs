@@ -24,6 +24,9 @@ public sealed record LoraSettings
 
     public double Scale => Alpha / R;
 
+    /// <summary>Every linear name LoRA can target: the Llama projections and the clinical encoders' linears.</summary>
+    public static IReadOnlyList<string> KnownTargets { get; } = [.. Llama.LlamaProjections.ShortNames, .. Encoders.EncoderClassifiers.LoraTargets];
+
     /// <summary>Project defaults: IHM r 8 / alpha 32, Pheno r 16 / alpha 32, dropout 0.05, q_proj + v_proj.</summary>
     public static LoraSettings ForTask(ClinicalTask task) => task switch
     {
@@ -39,9 +42,9 @@ public sealed record LoraSettings
         if (!(Alpha > 0)) throw new BadInputException($"{source}: alpha: must be > 0, got {Alpha}");
         if (!(Dropout >= 0 && Dropout < 1)) throw new BadInputException($"{source}: dropout: must be in [0, 1), got {Dropout}");
         if (Targets.Count == 0) throw new BadInputException($"{source}: targets: empty");
-        var unknown = Targets.Where(t => !Llama.LlamaProjections.ShortNames.Contains(t)).ToList();
+        var unknown = Targets.Where(t => !KnownTargets.Contains(t)).ToList();
         if (unknown.Count > 0)
-            throw new BadInputException($"{source}: targets: unknown [{string.Join(", ", unknown)}] (allowed: {string.Join(", ", Llama.LlamaProjections.ShortNames)})");
+            throw new BadInputException($"{source}: targets: unknown [{string.Join(", ", unknown)}] (allowed: {string.Join(", ", KnownTargets)})");
     }
 
     // Records compare lists by reference; settings read back from JSON must compare equal by value.
