@@ -17,6 +17,7 @@ public static class SplitTokenizer
     public static TokenizedStay? TokenizeStay(IcuStay stay, ITextTokenizer tokenizer, NoteSelectionSettings settings)
     {
         settings.Validate();
+        RequireRoom(tokenizer, settings, stay.Task);
         return Tokenize(stay, tokenizer, settings).Stay;
     }
 
@@ -32,6 +33,8 @@ public static class SplitTokenizer
         IProgress<int>? progress = null)
     {
         settings.Validate();
+        foreach (var task in stays.Select(s => s.Task).Distinct())
+            RequireRoom(tokenizer, settings, task);
         var results = new StayResult[stays.Count];
         int done = 0;
         var options = new ParallelOptions { MaxDegreeOfParallelism = maxThreads is > 0 ? maxThreads.Value : -1 };
@@ -103,9 +106,6 @@ public static class SplitTokenizer
 
         string text = selection.Render(settings);
         int budget = settings.EffectiveMaxTokens(stay.Task) - start.Count - end.Count; // the framing ids take their slots
-        if (budget < 0)
-            throw new BadInputException($"text.max_tokens: {settings.EffectiveMaxTokens(stay.Task)} leaves no room for the " +
-                                        $"{start.Count + end.Count} framing ids of the {tokenizer.Kind} tokenizer");
         int[] body;
         bool truncated;
         if (settings.Truncation == TruncationSide.KeepStart)
@@ -121,6 +121,14 @@ public static class SplitTokenizer
         }
         int[] ids = [.. start, .. body, .. end];
         return new StayResult(new TokenizedStay(stay.Name, ids, labels), selection, stay.Notes.Length, truncated);
+    }
+
+    private static void RequireRoom(ITextTokenizer tokenizer, NoteSelectionSettings settings, ClinicalTask task)
+    {
+        int frame = tokenizer.SequenceStart.Count + tokenizer.SequenceEnd.Count;
+        if (settings.EffectiveMaxTokens(task) < frame)
+            throw new BadInputException($"text.max_tokens: {settings.EffectiveMaxTokens(task)} leaves no room for the " +
+                                        $"{frame} framing ids of the {tokenizer.Kind} tokenizer");
     }
 
     private readonly record struct StayResult(TokenizedStay? Stay, NoteSelection Selection, int Notes, bool Truncated);
