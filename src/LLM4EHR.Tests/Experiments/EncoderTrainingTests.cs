@@ -22,7 +22,7 @@ public sealed class EncoderTrainingTests : IDisposable
         data:
           root: "{Path.Combine(_folder.Path, "data")}"
           demo: true
-          demo_stays: 400
+          demo_stays: 600
           demo_seed: 11
         model:
           type: {type}
@@ -45,7 +45,7 @@ public sealed class EncoderTrainingTests : IDisposable
           note_order: last
           max_tokens: 160
         training:
-          epochs: 3
+          epochs: 4
           batch_size: 8
           eval_batch_size: 16
           lr: 3e-3
@@ -57,7 +57,7 @@ public sealed class EncoderTrainingTests : IDisposable
         """;
 
     [Theory]
-    [InlineData("belt", "  pooling: mean\n  belt:\n    chunk_size: 48\n    stride: 32\n    min_chunk_tokens: 16\n    chunk_batch: 8", "bert-wordpiece", "random-bert")]
+    [InlineData("belt", "  pooling: mean\n  belt:\n    chunk_size: 48\n    stride: 32\n    min_chunk_tokens: 16\n    chunk_representation: mean\n    chunk_batch: 8", "bert-wordpiece", "random-bert")]
     [InlineData("longformer", "  pooling: mean", "roberta-bpe", "random-longformer")]
     public void Encoder_trains_end_to_end_and_ranks_test_stays_better_than_chance(string type, string modelExtra, string tokenizerKind, string folderKind)
     {
@@ -67,6 +67,7 @@ public sealed class EncoderTrainingTests : IDisposable
 
         double auroc = result.Test!["auroc"]!.Value;
         Assert.True(auroc > 0.65, $"{type}: test AUROC {auroc:F3} is not clearly above chance (0.5)");
+        Console.WriteLine($"{type}: test AUROC {auroc:F3}");
         Assert.Equal(folderKind, GeneratedFolder.KindOf(config.Model.Path));
 
         // The run records the encoder's tokenizer and counts its parameters; the checkpoint holds adapters and head only.
