@@ -1,8 +1,8 @@
 using System.Diagnostics;
-using LLM4EHR.Models;
 using LLM4EHR.Models.Llama;
 using LLM4EHR.Models.Memory;
 using LLM4EHR.Models.Quantization;
+using LLM4EHR.Models;
 using LLM4EHR.Runtime;
 using LLM4EHR.Text;
 using static TorchSharp.torch;
@@ -34,11 +34,11 @@ public static class StepMemoryProbe
         var lora = r.LoraRank is { } rank
             ? new Models.Lora.LoraSettings { R = rank, Alpha = 2 * rank, Targets = r.LoraTargets, Dropout = r.LoraDropout, Seed = seed }
             : null;
-        using var model = new PooledSequenceClassifier(llama, llama, b => llama.Forward(b.InputIds, b.AttentionMask, b.PositionIds),
+        using var model = new PooledClassifier(llama,
             new PooledClassifierHead(r.Model.HiddenSize, r.Labels, seed), lora);
         using var optimizer = optim.AdamW(model.TrainableParameters().Select(p => p.Parameter), lr: 1e-4);
         model.SetTrainingMode(true);
-        var tensors = ModelTensorBytes.Of(model.Backbone);
+        var tensors = ModelTensorBytes.Of(model.Backbone.Module);
         tensors = tensors with { Trainable = tensors.Trainable + ModelTensorBytes.Of(model.Head).Trainable };
 
         using (var warmup = RandomTokenBatch.Create(r.Model.VocabSize, Math.Min(r.BatchSize, 2), Math.Min(r.SequenceLength, 64), r.Labels, seed))
@@ -56,7 +56,7 @@ public static class StepMemoryProbe
     }
 
     /// <summary>One QLoRA step: BCE on the pooled head's logits, backward, one optimizer step; <paramref name="afterForward"/> sees the loss.</summary>
-    internal static void Step(PooledSequenceClassifier model, optim.Optimizer optimizer, TokenBatch batch, Action<Tensor> afterForward)
+    internal static void Step(PooledClassifier model, optim.Optimizer optimizer, StayBatch batch, Action<Tensor> afterForward)
     {
         using var scope = NewDisposeScope();
         optimizer.zero_grad();
@@ -66,3 +66,9 @@ public static class StepMemoryProbe
         optimizer.step();
     }
 }
+
+/// <summary>
+/// What <see cref="StepMemoryProbe"/> measured: the exact bytes the built model holds (backbone and head), and the RSS
+/// (MiB) one training step added — once the forward had run (what autograd keeps for backward) and at its peak.
+/// </summary>
+public sealed record StepMemoryMeasurement(ModelTensorBytes Tensors, double SavedMb, double PeakMb, bool ExactPeak, double StepSeconds);

@@ -1,6 +1,7 @@
 using LLM4EHR.Evaluation;
 using LLM4EHR.Models;
 using LLM4EHR.Text;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace LLM4EHR.Training;
@@ -11,7 +12,7 @@ public static class Predictor
     public static Predictions Predict(
         ISequenceClassifier model,
         IReadOnlyList<TokenizedStay> stays,
-        Func<IReadOnlyList<TokenizedStay>, TokenBatch> collate,
+        Func<IReadOnlyList<TokenizedStay>, StayBatch> collate,
         int batchSize,
         Device? device = null,
         CancellationToken cancellationToken = default)
@@ -40,11 +41,27 @@ public static class Predictor
     }
 
     /// <summary>The batch on the device; a CPU batch is returned as is, otherwise a copy is made and the CPU one disposed.</summary>
-    internal static TokenBatch OnDevice(TokenBatch batch, Device device)
+    internal static StayBatch OnDevice(StayBatch batch, Device device)
     {
         if (batch.InputIds.device_type == device.type && (device.type == TorchSharp.DeviceType.CPU || batch.InputIds.device_index == device.index))
             return batch;
         using (batch)
             return batch.To(device);
+    }
+}
+
+/// <summary>Model outputs for a split, in the split's order: rows are stays, columns labels ([N, K] each).</summary>
+public sealed record Predictions(IReadOnlyList<string> Names, float[][] Logits, float[][] Probabilities, float[][] Labels)
+{
+    /// <summary>Mean binary cross-entropy of the logits: the training loss (<see cref="Models.ClassificationLoss"/>) over the split.</summary>
+    public double MeanBce()
+    {
+        if (Logits.Length == 0)
+            return double.NaN;
+        using var scope = torch.NewDisposeScope();
+        int k = Logits[0].Length;
+        var logits = torch.tensor(Logits.SelectMany(r => r).ToArray(), [Logits.Length, k]);   // [N, K]
+        var labels = torch.tensor(Labels.SelectMany(r => r).ToArray(), [Labels.Length, k]);   // [N, K]
+        return Models.ClassificationLoss.BceWithLogits(logits, labels).item<float>();
     }
 }
