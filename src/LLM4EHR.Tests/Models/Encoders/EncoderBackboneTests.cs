@@ -9,7 +9,7 @@ namespace LLM4EHR.Tests.Models.Encoders;
 [Collection(GlobalRngCollection.Name)]
 public class EncoderBackboneTests
 {
-    public static IEnumerable<object[]> Families() => new[] { EncoderFamily.Bert, EncoderFamily.Longformer }.Select(f => new object[] { f });
+    public static IEnumerable<object[]> Families() => Enum.GetValues<EncoderFamily>().Select(f => new object[] { f });
 
     private static EncoderConfig Tiny(EncoderFamily family) => new TinyEncoderOptions
     {
