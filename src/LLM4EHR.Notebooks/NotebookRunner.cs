@@ -1,9 +1,9 @@
 using System.Diagnostics;
-using Microsoft.DotNet.Interactive;
 using Microsoft.DotNet.Interactive.Commands;
 using Microsoft.DotNet.Interactive.Documents;
 using Microsoft.DotNet.Interactive.Events;
 using Microsoft.DotNet.Interactive.Formatting;
+using Microsoft.DotNet.Interactive;
 
 namespace LLM4EHR.Notebooks;
 
@@ -127,3 +127,9 @@ public sealed class NotebookRunner(Action<string>? log = null)
         return lines.Length == 0 ? "(no message)" : string.Join(" | ", lines.Take(3));
     }
 }
+
+/// <summary>The first cell that failed: its 1-based position in the notebook and a one-line reason.</summary>
+public sealed record CellFailure(int CellNumber, string Message);
+
+/// <summary>The executed notebook. <see cref="Failure"/> is null when every code cell succeeded.</summary>
+public sealed record NotebookRunResult(IReadOnlyList<NotebookCell> Cells, CellFailure? Failure, TimeSpan Elapsed);

@@ -1,4 +1,5 @@
 using LLM4EHR.Models.Encoders.Bert;
+using LLM4EHR.Models.Encoders.BigBird;
 using LLM4EHR.Models.Encoders.Longformer;
 using LLM4EHR.Models.Llama;
 using LLM4EHR.Runtime;
@@ -41,7 +42,7 @@ public static class EncoderLoader
             foreach (var shard in WeightFiles(folder))
                 files.Add(SafeTensorsFile.Open(shard));
             var keys = KeyMap(folder, files, config.Family);
-            model = Create(config, compute.Dtype, withPooler: keys.ContainsKey("pooler.dense.weight"));
+            model = Create(config, compute.Dtype, withPooler: keys.ContainsKey("pooler.dense.weight") || keys.ContainsKey("pooler.weight"));
             var parameters = model.named_parameters().ToDictionary(p => p.name, p => p.parameter, StringComparer.Ordinal);
             var missing = parameters.Keys.Where(k => !keys.ContainsKey(k)).Order(StringComparer.Ordinal).ToList();
             var unexpected = keys.Keys.Where(k => !parameters.ContainsKey(k)).Order(StringComparer.Ordinal).ToList();
@@ -84,7 +85,7 @@ public static class EncoderLoader
     {
         EncoderFamily.Bert => new BertModel(config, dtype, withPooler),
         EncoderFamily.Longformer => new LongformerModel(config, dtype, withPooler),
-        _ => throw new BadInputException($"config.json: model_type: '{config.ModelType}' is not built yet"),
+        _ => new BigBirdModel(config, dtype, withPooler),
     };
 
     /// <summary>The safetensors files of the folder; a folder with only PyTorch/TF/Flax weights gets a conversion hint.</summary>

@@ -25,9 +25,11 @@ public sealed class EncoderStack : nn.Module
 /// prefix (<c>embeddings.word_embeddings.weight</c>, …). The families (<see cref="Bert.BertModel"/>,
 /// <see cref="Longformer.LongformerModel"/>, <see cref="BigBird.BigBirdModel"/>) choose the self-attention, the position ids and the
 /// global tokens. Load one with <see cref="EncoderLoader"/>; its linears are exposed through <see cref="ILinearHost"/>
-/// (<c>encoder.layer.0.attention.self.query</c>, …) so LoRA can wrap them.
+/// (<c>encoder.layer.0.attention.self.query</c>, …) so LoRA can wrap them. As an <see cref="IBackbone"/> it encodes a
+/// right-padded <see cref="StayBatch"/> (token types 0; Longformer's global token is the first one) and pools over the
+/// batch's attention mask.
 /// </summary>
-public abstract class EncoderModel : nn.Module, ILinearHost
+public abstract class EncoderModel : nn.Module, ILinearHost, IBackbone
 {
     [ComponentName(Name = "embeddings")] internal readonly EncoderEmbeddings Embeddings;
     [ComponentName(Name = "encoder")] internal readonly EncoderStack Encoder;
@@ -88,6 +90,14 @@ public abstract class EncoderModel : nn.Module, ILinearHost
         return h.MoveToOuterDisposeScope();                                           // [B, T, H]
     }
 
+    long IBackbone.HiddenSize => Config.HiddenSize;
+    nn.Module IBackbone.Module => this;
+    ILinearHost IBackbone.Linears => this;
+
+    /// <summary>Last hidden state [B, T, H] of the batch's tokens, and its attention mask [B, T] to pool over.</summary>
+    public (Tensor Hidden, Tensor Mask) Encode(StayBatch batch) =>
+        (Forward(batch.InputIds, batch.AttentionMask), batch.AttentionMask.alias());
+
     /// <summary>The pooler output [B, H] of a last hidden state [B, T, H] (tanh(dense(h[:, 0]))).</summary>
     public Tensor Pool(Tensor hidden) =>
         Pooler?.call(hidden) ?? throw new InvalidOperationException($"{GetType().Name}: this checkpoint has no pooler");
@@ -107,6 +117,9 @@ public abstract class EncoderModel : nn.Module, ILinearHost
     }
 
     public IReadOnlyList<string> LinearNames { get; }
+
+    /// <summary>Last name segments of the encoders' linears, as LoRA targets name them (peft's BERT default: query, value).</summary>
+    public static IReadOnlyList<string> ProjectionShortNames { get; } = ["query", "key", "value", "dense", "query_global", "key_global", "value_global"];
 
     public nn.Module<Tensor, Tensor> GetLinear(string name)
     {

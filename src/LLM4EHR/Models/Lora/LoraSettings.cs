@@ -35,6 +35,10 @@ public sealed record LoraSettings
         _ => throw new ArgumentOutOfRangeException(nameof(task)),
     };
 
+    /// <summary>Last name segments of every linear a model family exposes: Llama's projections, then the encoders'.</summary>
+    public static IReadOnlyList<string> KnownTargets { get; } =
+        [.. Llama.LlamaProjections.ShortNames, .. Encoders.EncoderModel.ProjectionShortNames];
+
     /// <summary>Throws <see cref="BadInputException"/> naming the bad field.</summary>
     public void Validate(string source = "lora settings")
     {

@@ -23,12 +23,21 @@ public sealed class BertSelfAttention : EncoderSelfAttention
         var q = SplitHeads(Linears.Call("query", x));                  // [B, A, T, D]
         var k = SplitHeads(Linears.Call("key", x));
         var v = SplitHeads(Linears.Call("value", x));
+        var context = Full(q, k, v, masks.Real, training ? DropoutProbability : 0.0); // [B, A, T, D]
+        return MergeHeads(context).MoveToOuterDisposeScope();          // [B, T, H]
+    }
+
+    /// <summary>
+    /// softmax(q kᵀ / sqrt(D) + padding mask) v with attention dropout <paramref name="dropout"/>: q, k, v [B, A, T, D],
+    /// real bool [B, T] → [B, A, T, D]. Shared with BigBird's <c>original_full</c> attention.
+    /// </summary>
+    internal static Tensor Full(Tensor q, Tensor k, Tensor v, Tensor real, double dropout)
+    {
+        using var scope = NewDisposeScope();
         // Additive mask as HF builds it (0 real, dtype min at padding): a row with no real token at all (a padding
         // chunk) then averages instead of turning into NaN as a boolean mask would.
-        var keyMask = AdditiveMask(masks.Real, q.dtype);               // [B, 1, 1, T]
-        var context = F.scaled_dot_product_attention(q, k, v, keyMask,
-            p: training ? DropoutProbability : 0.0);                   // [B, A, T, D]
-        return MergeHeads(context).MoveToOuterDisposeScope();          // [B, T, H]
+        var keyMask = AdditiveMask(real, q.dtype);                     // [B, 1, 1, T]
+        return F.scaled_dot_product_attention(q, k, v, keyMask, p: dropout).MoveToOuterDisposeScope();
     }
 
     /// <summary>real bool [B, T] → [B, 1, 1, T]: 0 where real, the dtype's lowest value at padding.</summary>

@@ -17,11 +17,15 @@ public sealed class LongformerModel : EncoderModel
     {
     }
 
-    /// <summary>pad + cumsum(ids != pad) at real tokens, pad at padding (HF create_position_ids_from_input_ids): [B, T].</summary>
+    /// <summary>
+    /// pad + cumsum(ids != pad) at real tokens, pad at padding (HF create_position_ids_from_input_ids): [B, T]. Tokens
+    /// the attention mask marks as padding count as padding too, so a batch padded with another id (e.g. 0, which is
+    /// Longformer's &lt;s&gt;) still numbers its real tokens 2, 3, ….
+    /// </summary>
     protected override Tensor PositionIds(Tensor inputIds, Tensor real)
     {
         using var scope = NewDisposeScope();
-        var notPad = inputIds.ne(Config.PadTokenId).to_type(ScalarType.Int64);     // [B, T]
+        var notPad = inputIds.ne(Config.PadTokenId).logical_and(real).to_type(ScalarType.Int64); // [B, T]
         return (notPad.cumsum(1) * notPad + Config.PadTokenId).MoveToOuterDisposeScope();
     }
 
