@@ -8,14 +8,14 @@ namespace LLM4EHR.Models.Encoders;
 
 /// <summary>
 /// Builds the clinical encoder classifiers of <c>model.type</c>: <c>belt</c> (a BERT folder, e.g. Bio_ClinicalBERT,
-/// over chunks: <see cref="BeltBackbone"/>), <c>longformer</c> and <c>bigbird</c> (whole sequence:
-/// <see cref="EncoderBackbone"/>). The encoder is frozen; LoRA adapters on its <c>query</c>/<c>key</c>/<c>value</c>/
+/// over chunks: <see cref="BeltBackbone"/>), <c>longformer</c> and <c>bigbird</c> (the encoder itself over the whole
+/// sequence, see <see cref="EncoderModel.Encode"/>). The encoder is frozen; LoRA adapters on its <c>query</c>/<c>key</c>/<c>value</c>/
 /// <c>dense</c> linears and the pooled head (<c>model.pooling</c>) train, as for the Llama baseline.
 /// </summary>
 public static class EncoderClassifiers
 {
     /// <summary>LoRA targets of an encoder: the last segment of its HF linear names (Longformer adds the global projections).</summary>
-    public static readonly IReadOnlyList<string> LoraTargets = ["query", "key", "value", "dense", "query_global", "key_global", "value_global"];
+    public static IReadOnlyList<string> LoraTargets => EncoderModel.ProjectionShortNames;
 
     /// <summary>The HF family a model type loads (a different <c>model_type</c> in config.json is bad input).</summary>
     public static EncoderFamily Family(ModelType type) => type switch
@@ -50,7 +50,7 @@ public static class EncoderClassifiers
                 if (config.Text.MaxTokens > positions)
                     throw new BadInputException($"text.max_tokens: {config.Text.MaxTokens}, but {model.Path} takes at most {positions} tokens " +
                                                 $"(config.json max_position_embeddings {encoder.Config.MaxPositionEmbeddings})");
-                backbone = new EncoderBackbone(encoder);
+                backbone = encoder; // the whole framed sequence: last hidden state + attention mask
             }
             var head = new PooledClassifierHead(encoder.Config.HiddenSize, config.Task.LabelCount(), config.Training.Seed,
                 model.Pooling ?? Pooling.Mean);
