@@ -17,7 +17,7 @@ public sealed class EncoderTrainingTests : IDisposable
 {
     private readonly TempFolder _folder = new();
 
-    private string Yaml(string type, string modelExtra) => $"""
+    private string Yaml(string type, string modelExtra, int maxTokens) => $"""
         task: ihm
         data:
           root: "{Path.Combine(_folder.Path, "data")}"
@@ -43,7 +43,7 @@ public sealed class EncoderTrainingTests : IDisposable
         text:
           max_notes: 3
           note_order: last
-          max_tokens: 160
+          max_tokens: {maxTokens}
         training:
           epochs: 4
           batch_size: 8
@@ -57,11 +57,13 @@ public sealed class EncoderTrainingTests : IDisposable
         """;
 
     [Theory]
-    [InlineData("belt", "  pooling: mean\n  belt:\n    chunk_size: 48\n    stride: 32\n    min_chunk_tokens: 16\n    chunk_representation: mean\n    chunk_batch: 8", "bert-wordpiece", "random-bert")]
-    [InlineData("longformer", "  pooling: mean", "roberta-bpe", "random-longformer")]
-    public void Encoder_trains_end_to_end_and_ranks_test_stays_better_than_chance(string type, string modelExtra, string tokenizerKind, string folderKind)
+    [InlineData("belt", "  pooling: mean\n  belt:\n    chunk_size: 48\n    stride: 32\n    min_chunk_tokens: 16\n    chunk_representation: mean\n    chunk_batch: 8", 160, "bert-wordpiece", "random-bert")]
+    [InlineData("longformer", "  pooling: mean", 160, "roberta-bpe", "random-longformer")]
+    // 256 tokens: beyond BigBird's (5 + 2·random blocks)·block = 144, so the block-sparse path trains, not HF's full-attention fallback.
+    [InlineData("bigbird", "  pooling: mean", 256, "sentencepiece", "random-big_bird")]
+    public void Encoder_trains_end_to_end_and_ranks_test_stays_better_than_chance(string type, string modelExtra, int maxTokens, string tokenizerKind, string folderKind)
     {
-        var config = ExperimentConfigLoader.Parse(Yaml(type, modelExtra), $"{type}.yaml");
+        var config = ExperimentConfigLoader.Parse(Yaml(type, modelExtra, maxTokens), $"{type}.yaml");
         var runner = new ExperimentRunner(config) { TokenCacheDirectory = Path.Combine(_folder.Path, "cache"), BootstrapResamples = 50 };
         var result = runner.Train();
 
