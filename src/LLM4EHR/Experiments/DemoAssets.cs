@@ -58,7 +58,7 @@ public static class DemoAssets
             return false;
         var family = EncoderClassifiers.Family(model.Type);
         string kind = GeneratedKind(model.Type);
-        GeneratedFolder.RequireWritable(model.Path, kind, $"a tiny random {EncoderName(model.Type)}");
+        GeneratedFolder.RequireWritable(model.Path, kind, $"a tiny random {TinyModelName(model.Type)}");
         GeneratedFolder.Claim(model.Path, kind);
         var words = SyntheticPhrases.Words();
         int vocab = family switch
@@ -87,7 +87,7 @@ public static class DemoAssets
         type.IsEncoder() ? "random-" + EncoderConfig.ModelTypeOf(EncoderClassifiers.Family(type)) : GeneratedFolder.RandomModel;
 
     /// <summary>What a model type's tiny model is called in messages.</summary>
-    public static string EncoderName(ModelType type) => type switch
+    public static string TinyModelName(ModelType type) => type switch
     {
         ModelType.Belt => "BERT",
         ModelType.Longformer => "Longformer",

@@ -63,7 +63,7 @@ public static class ExperimentPreflight
         bool hasConfig = File.Exists(Path.Combine(model.Path, LlamaConfig.FileName));
         if (!hasConfig && model.Tiny is not null)
         {
-            GeneratedFolder.RequireWritable(model.Path, DemoAssets.GeneratedKind(model.Type), $"a tiny random {DemoAssets.EncoderName(model.Type)}");
+            GeneratedFolder.RequireWritable(model.Path, DemoAssets.GeneratedKind(model.Type), $"a tiny random {DemoAssets.TinyModelName(model.Type)}");
             return;
         }
         if (!Directory.Exists(model.Path))

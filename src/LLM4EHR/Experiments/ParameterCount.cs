@@ -17,6 +17,10 @@ public sealed record ParameterCount(long Total, long Trainable)
         : config.Model.Type.IsEncoder() ? ForEncoder(config)
         : For(config, LlamaConfig.Load(config.Model.Path));
 
+    /// <summary>The counts of the config's model family (Llama: config.json; encoders: safetensors headers).</summary>
+    public static ParameterCount Of(ExperimentConfig config) =>
+        config.Model.Type.IsEncoder() ? ForEncoder(config) : For(config, LlamaConfig.Load(config.Model.Path));
+
     /// <summary>An encoder classifier's counts (<see cref="Models.Encoders.EncoderParameterCount"/>).</summary>
     public static ParameterCount ForEncoder(ExperimentConfig config)
     {

@@ -46,7 +46,7 @@ public static class SweepPlanner
                 stages?.Report(new ExperimentStage("demo", $"wrote a synthetic {config.Task.Id()} cohort to {config.Data.Root}"));
         foreach (var config in configs.DistinctBy(c => c.Model.Path))
             if (DemoAssets.EnsureTinyModel(config))
-                stages?.Report(new ExperimentStage("demo", $"wrote a tiny random {DemoAssets.EncoderName(config.Model.Type)} to {config.Model.Path}"));
+                stages?.Report(new ExperimentStage("demo", $"wrote a tiny random {DemoAssets.TinyModelName(config.Model.Type)} to {config.Model.Path}"));
 
         var manifest = new SweepManifest
         {
