@@ -120,7 +120,7 @@ public sealed class BigBirdSelfAttention : EncoderSelfAttention
     }
 
     /// <summary>R random key blocks per head and middle block, [A, M·R]: block 0 in eval (as HF), legal random draws in training.</summary>
-    private Tensor RandomBlocks(long n, Device device)
+    internal Tensor RandomBlocks(long n, Device device)
     {
         long m = n - 2;
         var index = new long[Heads * m * _random];
