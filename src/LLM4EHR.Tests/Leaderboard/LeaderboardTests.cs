@@ -53,6 +53,25 @@ public sealed class LeaderboardTests : IDisposable
     }
 
     [Fact]
+    public void Model_families_are_named_by_type_and_only_the_keys_that_differ_within_a_family()
+    {
+        // Encoders differ from the Llama in path, LoRA targets, note order, pooling, chunking: none of that names them.
+        string[] encoder = ["lora.targets=[query, value]", "text.note_order=last"];
+        var dirs = new[]
+        {
+            _runs.Write("llama-1", _ihm, 0.3, 1, ["training.seed=1"]),
+            _runs.Write("llama-2", _ihm, 0.3, 2, ["training.seed=2"]),
+            _runs.Write("belt", _ihm, 0.5, 3, ["model.type=belt", "model.path=/nonexistent/bert", .. encoder]),
+            _runs.Write("lf-fast", _ihm, 0.6, 4, ["model.type=longformer", "model.path=/nonexistent/lf", "training.lr=0.001", .. encoder]),
+            _runs.Write("lf-slow", _ihm, 0.7, 5, ["model.type=longformer", "model.path=/nonexistent/lf", "training.lr=0.0001", .. encoder]),
+        };
+        var board = ModelLeaderboard.Build(dirs, new LeaderboardOptions { BootstrapResamples = 50 });
+        Assert.Equal(["type=llama", "type=belt", "type=longformer, lr=0.001", "type=longformer, lr=0.0001"], board.Groups.Select(g => g.Name));
+        Assert.Equal([1, 2], board.Groups[0].Seeds);
+        Assert.All(board.Groups.Skip(1), g => Assert.NotNull(g.Comparison)); // each compared with the Llama reference
+    }
+
+    [Fact]
     public void Runs_made_with_different_data_files_are_flagged()
     {
         var dirs = TwoByTwo();

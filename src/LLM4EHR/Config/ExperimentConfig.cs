@@ -26,15 +26,16 @@ public sealed record ExperimentConfig(
             "pheno" => ClinicalTask.Pheno,
             _ => throw root.Error("task", $"expected one of ihm|pheno, got '{taskText}'"),
         };
-        var config = new ExperimentConfig(task,
-            DataSettings.Read(root.SectionOrEmpty("data")),
-            ModelSettings.Read(root.SectionOrEmpty("model")),
+        var data = DataSettings.Read(root.SectionOrEmpty("data"));
+        var model = ModelSettings.Read(root.SectionOrEmpty("model"));
+        var config = new ExperimentConfig(task, data, model,
             QuantizationSettings.Read(root.SectionOrEmpty("quantization")),
-            LoraSection.Read(root.SectionOrEmpty("lora")),
+            LoraSection.Read(root.SectionOrEmpty("lora"), model.Type),
             TextSettings.Read(root.SectionOrEmpty("text"), task),
             TrainingSettings.Read(root.SectionOrEmpty("training"), task),
             OutputSettings.Read(root.SectionOrEmpty("output"), Path.Combine("runs", task.Id())));
         root.Finish();
+        EncoderSettings.Check(root, config);
         return config;
     }
 

@@ -10,8 +10,11 @@ namespace LLM4EHR.Config;
 /// </summary>
 internal static class LoraSection
 {
-    internal static LoraSettings Read(ConfigSection s)
+    internal static LoraSettings Read(ConfigSection s, ModelType type = ModelType.Llama)
     {
+        // The encoders name their linears as HF's BERT does (query, key, value, dense), the Llama as q_proj, … .
+        bool encoder = type.IsEncoder();
+        var known = encoder ? EncoderSettings.LoraTargets : Models.Llama.LlamaProjections.ShortNames;
         var defaults = new LoraSettings();
         var l = new LoraSettings
         {
@@ -19,13 +22,13 @@ internal static class LoraSection
             R = s.Int("r", defaults.R, min: 1),
             Alpha = s.Number("alpha", defaults.Alpha, min: 0, exclusiveMin: true),
             Dropout = s.Number("dropout", defaults.Dropout, min: 0, max: 0.99),
-            Targets = s.TextList("targets", defaults.Targets),
+            Targets = s.TextList("targets", encoder ? EncoderSettings.DefaultLoraTargets : defaults.Targets),
         };
         if (l.Enabled && l.Targets.Count == 0)
-            throw s.Error("targets", "expected at least one module name (e.g. [q_proj, v_proj]) when LoRA is enabled");
-        var unknown = l.Targets.Where(t => !Models.Llama.LlamaProjections.ShortNames.Contains(t)).ToList();
+            throw s.Error("targets", $"expected at least one module name (e.g. [{string.Join(", ", encoder ? EncoderSettings.DefaultLoraTargets : defaults.Targets)}]) when LoRA is enabled");
+        var unknown = l.Targets.Where(t => !known.Contains(t)).ToList();
         if (unknown.Count > 0)
-            throw s.Error("targets", $"unknown module '{unknown[0]}' (expected some of {string.Join(", ", Models.Llama.LlamaProjections.ShortNames)})");
+            throw s.Error("targets", $"unknown module '{unknown[0]}' for model.type {type.Word()} (expected some of {string.Join(", ", known)})");
         s.Finish();
         return l;
     }

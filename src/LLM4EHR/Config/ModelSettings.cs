@@ -50,6 +50,12 @@ public sealed record ModelSettings(string Path, TinyLlamaSettings? Tiny, string 
     /// <summary>Refuse weights holding NaN/Inf at load (<c>check_weights</c>, default on).</summary>
     public bool CheckWeights { get; init; } = true;
 
+    /// <summary>The head's pooling (<c>pooling</c>) for the clinical encoders (see <see cref="EncoderSettings.Poolings"/>); null for other families.</summary>
+    public Models.Pooling? Pooling { get; init; }
+
+    /// <summary>BELT's chunking (<c>belt</c>); null unless <c>type: belt</c>.</summary>
+    public BeltSettings? Belt { get; init; }
+
     internal static ModelSettings Read(ConfigSection s)
     {
         var type = Enum.Parse<ModelType>(s.OneOf("type", "llama", [.. Enum.GetValues<ModelType>().Select(t => t.Word())]), ignoreCase: true);
@@ -61,6 +67,8 @@ public sealed record ModelSettings(string Path, TinyLlamaSettings? Tiny, string 
         {
             CheckWeights = s.Bool("check_weights", true),
             Type = type,
+            Pooling = EncoderSettings.ReadPooling(s, type),
+            Belt = ReadBelt(s, type),
         };
         if (path is null or "" && type.ReadsNotes())
             throw s.Error("path", "required: a local Hugging Face model folder (config.json + *.safetensors)");
@@ -68,8 +76,25 @@ public sealed record ModelSettings(string Path, TinyLlamaSettings? Tiny, string 
         return m;
     }
 
-    internal YamlMappingNode ToYaml() => YamlOut.Map(
-        ("type", YamlOut.Word(Type.Word())), ("path", YamlOut.Text(Path)), ("tiny", Tiny?.ToYaml() ?? YamlOut.Null),
-        ("device", YamlOut.Word(Device)), ("dtype", YamlOut.Word(Dtype)),
-        ("gradient_checkpointing", YamlOut.Bool(GradientCheckpointing)), ("check_weights", YamlOut.Bool(CheckWeights)));
+    private static BeltSettings? ReadBelt(ConfigSection s, ModelType type)
+    {
+        var section = s.Section("belt");
+        if (type != ModelType.Belt)
+            return section is null ? null : throw s.Error("belt", $"only used by model.type belt (this is {type.Word()})");
+        return BeltSettings.Read(section ?? s.SectionOrEmpty("belt"));
+    }
+
+    internal YamlMappingNode ToYaml()
+    {
+        var map = YamlOut.Map(
+            ("type", YamlOut.Word(Type.Word())), ("path", YamlOut.Text(Path)), ("tiny", Tiny?.ToYaml() ?? YamlOut.Null),
+            ("device", YamlOut.Word(Device)), ("dtype", YamlOut.Word(Dtype)),
+            ("gradient_checkpointing", YamlOut.Bool(GradientCheckpointing)), ("check_weights", YamlOut.Bool(CheckWeights)));
+        // Encoder-only keys appear only for the encoders, so other families' saved configs stay as they were.
+        if (Pooling is { } pooling)
+            map.Add("pooling", YamlOut.Choice(pooling));
+        if (Belt is not null)
+            map.Add("belt", Belt.ToYaml());
+        return map;
+    }
 }

@@ -38,6 +38,7 @@ public static class ClassifierFactory
         config.Model.Type switch
         {
             ModelType.Llama => BuildLlama(config, compute, loadProgress),
+            ModelType.Belt or ModelType.Longformer or ModelType.Bigbird => Models.Encoders.EncoderClassifiers.Build(config, compute),
             var other => throw new BadInputException($"model.type: '{other.Word()}' is not available in this build yet"),
         };
 

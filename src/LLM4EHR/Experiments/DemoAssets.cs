@@ -2,6 +2,7 @@ using LLM4EHR.Config;
 using LLM4EHR.Data;
 using LLM4EHR.Data.Synthetic;
 using LLM4EHR.IO;
+using LLM4EHR.Models.Encoders;
 using LLM4EHR.Models.Llama;
 using LLM4EHR.Text;
 
@@ -42,6 +43,57 @@ public static class DemoAssets
         TinyLlamaWriter.Write(model.Path, TinyModelOptions(tiny), dir => Llama3Tokenizer.WriteEmbeddedTokenizerFiles(dir));
         return true;
     }
+
+    /// <summary>
+    /// <see cref="EnsureTinyModel(ModelSettings)"/> for any model type: the clinical encoders get a tiny random encoder of
+    /// their family (BERT for BELT) with a small tokenizer in the real format, built from the synthetic notes' words
+    /// (<see cref="TinyTokenizerFiles"/>), loaded afterwards by the same code as a real checkpoint.
+    /// </summary>
+    public static bool EnsureTinyModel(ExperimentConfig config)
+    {
+        var model = config.Model;
+        if (!model.Type.IsEncoder())
+            return EnsureTinyModel(model);
+        if (model.Tiny is not { } tiny || File.Exists(Path.Combine(model.Path, EncoderConfig.FileName)))
+            return false;
+        var family = EncoderClassifiers.Family(model.Type);
+        string kind = GeneratedKind(model.Type);
+        GeneratedFolder.RequireWritable(model.Path, kind, $"a tiny random {TinyModelName(model.Type)}");
+        GeneratedFolder.Claim(model.Path, kind);
+        var words = SyntheticPhrases.Words();
+        int vocab = family switch
+        {
+            EncoderFamily.Bert => TinyTokenizerFiles.WriteWordPiece(model.Path, words),
+            EncoderFamily.Longformer => TinyTokenizerFiles.WriteByteBpe(model.Path, words),
+            _ => TinyTokenizerFiles.WriteSentencePiece(model.Path, words),
+        };
+        TinyEncoderWriter.Write(model.Path, new TinyEncoderOptions
+        {
+            Family = family,
+            Hidden = tiny.Hidden,
+            Layers = tiny.Layers,
+            Heads = tiny.Heads,
+            Intermediate = tiny.Intermediate,
+            VocabSize = Math.Max(vocab, tiny.Vocab ?? 0),
+            // BELT reads chunks ([CLS] + chunk + [SEP]); the others the whole framed sequence.
+            MaxTokens = model.Type == ModelType.Belt ? (model.Belt ?? BeltSettings.Upstream).ChunkSize + 2 : config.Text.MaxTokens,
+            Seed = tiny.Seed,
+        });
+        return true;
+    }
+
+    /// <summary>The generated-folder kind of a model type's tiny model (Llama: <see cref="GeneratedFolder.RandomModel"/>).</summary>
+    public static string GeneratedKind(ModelType type) =>
+        type.IsEncoder() ? "random-" + EncoderConfig.ModelTypeOf(EncoderClassifiers.Family(type)) : GeneratedFolder.RandomModel;
+
+    /// <summary>What a model type's tiny model is called in messages.</summary>
+    public static string TinyModelName(ModelType type) => type switch
+    {
+        ModelType.Belt => "BERT",
+        ModelType.Longformer => "Longformer",
+        ModelType.Bigbird => "BigBird",
+        _ => "Llama",
+    };
 
     /// <summary>The writer's options for a config's <c>model.tiny</c> (vocab defaults to the embedded tokenizer's).</summary>
     public static TinyLlamaOptions TinyModelOptions(TinyLlamaSettings tiny) => new()

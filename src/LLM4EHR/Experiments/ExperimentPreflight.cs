@@ -63,7 +63,7 @@ public static class ExperimentPreflight
         bool hasConfig = File.Exists(Path.Combine(model.Path, LlamaConfig.FileName));
         if (!hasConfig && model.Tiny is not null)
         {
-            GeneratedFolder.RequireWritable(model.Path, GeneratedFolder.RandomModel, "a tiny random Llama");
+            GeneratedFolder.RequireWritable(model.Path, DemoAssets.GeneratedKind(model.Type), $"a tiny random {DemoAssets.TinyModelName(model.Type)}");
             return;
         }
         if (!Directory.Exists(model.Path))
@@ -71,9 +71,10 @@ public static class ExperimentPreflight
                 ? " (it looks like a Hugging Face Hub id: nothing is downloaded at run time; download the model and give its local folder)" : ""));
         if (!hasConfig)
             throw new BadInputException($"model.path: {model.Path}: no config.json (expected a Hugging Face model folder)");
+        if (model.Type.IsEncoder())
+            Models.Encoders.EncoderLoader.WeightFiles(model.Path); // refuses pytorch_model.bin-only folders with a hint
         LlamaLoader.ShardFiles(model.Path); // throws naming the missing weight file or shard
-        if (!Llama3Tokenizer.RankFileNames.Any(n => File.Exists(Path.Combine(model.Path, n))))
-            throw new BadInputException($"model.path: {model.Path}: no tokenizer ({string.Join(" or ", Llama3Tokenizer.RankFileNames)})");
+        ModelTokenizer.RequireFiles(model);
     }
 
     private static bool LooksLikeHubId(string path) =>

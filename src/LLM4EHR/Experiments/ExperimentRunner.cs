@@ -61,7 +61,7 @@ public sealed class ExperimentRunner(ExperimentConfig config)
         }
         Report("model", $"loading {Config.Model.Path} on {compute} [{compute.Reason}]{(Config.Quantization.Nf4 ? " (NF4)" : "")}");
         using var model = ClassifierFactory.Build(Config, compute);
-        var parameters = ParameterCount.For(Config, Models.Llama.LlamaConfig.Load(Config.Model.Path));
+        var parameters = ParameterCount.Of(Config);
         RunProvenance.Start(runDir, Config, splits, compute, resume, audit, parameters.Trainable, parameters.Total);
         var collator = TokenCollator.For(splits.Tokenizer, Config.Text.PadSide);
         var trainer = new Trainer(model, Config.Training, runDir, collator.Collate,
@@ -94,11 +94,16 @@ public sealed class ExperimentRunner(ExperimentConfig config)
         var compute = ClassifierFactory.ResolveCompute(Config.Model);
         var splits = Prepare();
         Audit(splits);
-        var shape = Models.Llama.LlamaConfig.Load(Config.Model.Path);
-        var weights = Models.Llama.LlamaMemoryEstimate.For(shape);
-        long baseBytes = Config.Quantization.Nf4 ? weights.Nf4Bytes
-            : compute.Dtype == TorchSharp.torch.ScalarType.Float32 ? weights.F32Bytes : weights.Bf16Bytes;
-        long trainable = ParameterCount.For(Config, shape).Trainable;
+        var counts = ParameterCount.Of(Config);
+        long trainable = counts.Trainable, baseBytes;
+        if (Config.Model.Type.IsEncoder()) // encoders are never NF4: frozen weights at the compute dtype
+            baseBytes = (counts.Total - counts.Trainable) * (compute.Dtype == TorchSharp.torch.ScalarType.Float32 ? 4 : 2);
+        else
+        {
+            var weights = Models.Llama.LlamaMemoryEstimate.For(Models.Llama.LlamaConfig.Load(Config.Model.Path));
+            baseBytes = Config.Quantization.Nf4 ? weights.Nf4Bytes
+                : compute.Dtype == TorchSharp.torch.ScalarType.Float32 ? weights.F32Bytes : weights.Bf16Bytes;
+        }
         return new ExperimentPlan(runDir, compute.ToString(), splits.Summaries, Trainer.TotalSteps(Config.Training, splits.Train.Count),
             splits.Summaries[P2xSchema.SplitName(P2xSplit.Train)].Tokens, baseBytes, trainable,
             trainable * 4 * 4); // f32 weight, gradient and two AdamW moments
@@ -137,7 +142,7 @@ public sealed class ExperimentRunner(ExperimentConfig config)
         ExperimentPreflight.RequireSameModel(runDir, Config.Model.Path);
         WarnIfDataChanged(runDir, split);
         var compute = ClassifierFactory.ResolveCompute(Config.Model);
-        var tokenizer = Llama3Tokenizer.FromModelFolder(Config.Model.Path);
+        var tokenizer = ModelTokenizer.For(Config.Model);
         var stays = Tokenize(split, tokenizer).Stays;
         Report("model", $"loading {Config.Model.Path} on {compute}");
         using var model = ClassifierFactory.Build(Config, compute);
@@ -175,15 +180,15 @@ public sealed class ExperimentRunner(ExperimentConfig config)
     {
         if (DemoAssets.EnsureCohort(Config.Task, Config.Data))
             Report("demo", $"wrote a synthetic {Config.Task.Id()} cohort to {Config.Data.Root}");
-        if (DemoAssets.EnsureTinyModel(Config.Model))
-            Report("demo", $"wrote a tiny random Llama to {Config.Model.Path}");
-        var tokenizer = Llama3Tokenizer.FromModelFolder(Config.Model.Path);
+        if (DemoAssets.EnsureTinyModel(Config))
+            Report("demo", $"wrote a tiny random {DemoAssets.TinyModelName(Config.Model.Type)} to {Config.Model.Path}");
+        var tokenizer = ModelTokenizer.For(Config.Model);
         var splits = Enum.GetValues<P2xSplit>().ToDictionary(s => s, s => Tokenize(s, tokenizer));
         return new PreparedSplits(tokenizer, splits[P2xSplit.Train].Stays, splits[P2xSplit.Val].Stays, splits[P2xSplit.Test].Stays,
             splits.ToDictionary(kv => P2xSchema.SplitName(kv.Key), kv => kv.Value.Summary));
     }
 
-    private TokenizedSplit Tokenize(P2xSplit split, Llama3Tokenizer tokenizer)
+    private TokenizedSplit Tokenize(P2xSplit split, ITextTokenizer tokenizer)
     {
         string file = P2xDataset.SplitPath(Config.Data.Root, split);
         var cached = new TokenizedSplitCache(TokenCacheDirectory).GetOrCreate(file, tokenizer, Config.Text.ToNoteSelection(),

@@ -63,7 +63,7 @@ public static class ModelCard
         md.AppendLine($"- Tokenizer: {run["tokenizer"]?["kind"]} (vocabulary {run["tokenizer"]?["vocab_size"]}, sha256 `{Short(run["tokenizer"]?["sha256"])}`).");
 
         md.AppendLine().AppendLine("## Model").AppendLine();
-        md.AppendLine($"- Base: `{config.Model.Path}` (fingerprint `{Short(run["model"]?["fingerprint"])}`), frozen{(config.Quantization.Nf4 ? $", NF4 4-bit{(config.Quantization.DoubleQuant ? " with double quantization" : "")}" : "")}; final hidden states mask-mean-pooled, linear head, BCE loss.");
+        md.AppendLine($"- Base: `{config.Model.Path}` (fingerprint `{Short(run["model"]?["fingerprint"])}`), frozen{(config.Quantization.Nf4 ? $", NF4 4-bit{(config.Quantization.DoubleQuant ? " with double quantization" : "")}" : "")}; {EncoderSettings.Describe(config.Model) ?? "final hidden states mask-mean-pooled"}, linear head, BCE loss.");
         md.AppendLine(config.Lora.Enabled
             ? $"- LoRA r {config.Lora.R}, alpha {Hp(config.Lora.Alpha)}, dropout {Hp(config.Lora.Dropout)} on {string.Join(", ", config.Lora.Targets)}."
             : "- No adapters: only the head trains.");

@@ -13,7 +13,20 @@ public sealed record ParameterCount(long Total, long Trainable)
 {
     /// <summary>The counts, or null when the model folder has no config.json (e.g. a checkpoint not on this machine).</summary>
     public static ParameterCount? TryFor(ExperimentConfig config) =>
-        File.Exists(Path.Combine(config.Model.Path, LlamaConfig.FileName)) ? For(config, LlamaConfig.Load(config.Model.Path)) : null;
+        !File.Exists(Path.Combine(config.Model.Path, LlamaConfig.FileName)) ? null
+        : config.Model.Type.IsEncoder() ? ForEncoder(config)
+        : For(config, LlamaConfig.Load(config.Model.Path));
+
+    /// <summary>The counts of the config's model family (Llama: config.json; encoders: safetensors headers).</summary>
+    public static ParameterCount Of(ExperimentConfig config) =>
+        config.Model.Type.IsEncoder() ? ForEncoder(config) : For(config, LlamaConfig.Load(config.Model.Path));
+
+    /// <summary>An encoder classifier's counts (<see cref="Models.Encoders.EncoderParameterCount"/>).</summary>
+    public static ParameterCount ForEncoder(ExperimentConfig config)
+    {
+        var (total, trainable) = Models.Encoders.EncoderParameterCount.For(config);
+        return new ParameterCount(total, trainable);
+    }
 
     public static ParameterCount For(ExperimentConfig config, LlamaConfig shape)
     {

@@ -4,7 +4,7 @@ namespace LLM4EHR.Experiments;
 
 /// <summary>The tokenized train/val/test splits of an experiment and what tokenization dropped or cut.</summary>
 public sealed record PreparedSplits(
-    Llama3Tokenizer Tokenizer,
+    ITextTokenizer Tokenizer,
     IReadOnlyList<TokenizedStay> Train,
     IReadOnlyList<TokenizedStay> Val,
     IReadOnlyList<TokenizedStay> Test,

@@ -140,16 +140,23 @@ public static class RunProvenance
         return data;
     }
 
-    private static JsonObject Tokenizer(string modelDir, Llama3Tokenizer tokenizer)
+    private static JsonObject Tokenizer(string modelDir, ITextTokenizer tokenizer)
     {
-        string? rankFile = Llama3Tokenizer.RankFileNames.Select(n => Path.Combine(modelDir, n)).FirstOrDefault(File.Exists);
-        return new JsonObject
+        // The first file is the vocabulary (tokenizer.model, vocab.txt, vocab.json, spiece.model); merges.txt and
+        // tokenizer_config.json follow in "files", each with its hash, as they change the ids too.
+        var files = tokenizer.Files;
+        var block = new JsonObject
         {
-            ["kind"] = "llama3-tiktoken",
-            ["file"] = rankFile is null ? null : Path.GetRelativePath(modelDir, rankFile),
-            ["sha256"] = rankFile is null ? null : FileSha256(rankFile),
+            ["kind"] = tokenizer.Kind,
+            ["file"] = files.Count == 0 ? null : Path.GetRelativePath(modelDir, files[0]),
+            ["sha256"] = files.Count == 0 ? null : FileSha256(files[0]),
             ["vocab_size"] = tokenizer.VocabSize,
+            ["identity"] = tokenizer.Identity,
         };
+        if (files.Count > 1)
+            block["other_files"] = new JsonObject(files.Skip(1).Select(f =>
+                KeyValuePair.Create(Path.GetRelativePath(modelDir, f), (JsonNode?)FileSha256(f))));
+        return block;
     }
 
     private static JsonObject Code()

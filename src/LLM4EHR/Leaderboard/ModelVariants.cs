@@ -43,15 +43,30 @@ public static class ModelVariants
             var differing = groupBy.Count > 0 ? groupBy.ToList()
                 : ofTask.SelectMany(g => g.Identity.Keys).Distinct().Order(StringComparer.Ordinal)
                     .Where(k => ofTask.Select(g => g.Identity.GetValueOrDefault(k)).Distinct().Count() > 1).ToList();
+            bool byFamily = groupBy.Count == 0 && differing.Contains(TypeKey);
             var shortKeys = ShortKeys(differing);
             foreach (var g in ofTask)
             {
-                string name = differing.Count == 0 ? DefaultName(g.Runs[0].RunDir)
-                    : string.Join(", ", differing.Select(k => $"{shortKeys[k]}={g.Identity.GetValueOrDefault(k) ?? "(none)"}"));
+                var keys = byFamily ? WithinFamily(ofTask.Select(o => o.Identity).ToList(), g.Identity, differing) : differing;
+                string name = keys.Count == 0 ? DefaultName(g.Runs[0].RunDir)
+                    : string.Join(", ", keys.Select(k => $"{shortKeys[k]}={g.Identity.GetValueOrDefault(k) ?? "(none)"}"));
                 result.Add((name, task, g.Identity, g.Runs));
             }
         }
         return result;
+    }
+
+    private const string TypeKey = "model.type";
+
+    /// <summary>
+    /// Model families differ in many keys (path, tiny shape, LoRA targets, …): a variant is named by its family, plus the
+    /// keys that differ between the variants of that family (<c>type=belt</c>, <c>type=longformer, lr=0.001</c>).
+    /// </summary>
+    private static List<string> WithinFamily(IReadOnlyList<IReadOnlyDictionary<string, string>> identities,
+        IReadOnlyDictionary<string, string> identity, List<string> differing)
+    {
+        var family = identities.Where(i => i.GetValueOrDefault(TypeKey) == identity.GetValueOrDefault(TypeKey)).ToList();
+        return [TypeKey, .. differing.Where(k => k != TypeKey && family.Select(i => i.GetValueOrDefault(k)).Distinct().Count() > 1)];
     }
 
     private static string Key(IReadOnlyDictionary<string, string> identity) =>

@@ -45,8 +45,8 @@ public static class SweepPlanner
             if (DemoAssets.EnsureCohort(config.Task, config.Data))
                 stages?.Report(new ExperimentStage("demo", $"wrote a synthetic {config.Task.Id()} cohort to {config.Data.Root}"));
         foreach (var config in configs.DistinctBy(c => c.Model.Path))
-            if (DemoAssets.EnsureTinyModel(config.Model))
-                stages?.Report(new ExperimentStage("demo", $"wrote a tiny random Llama to {config.Model.Path}"));
+            if (DemoAssets.EnsureTinyModel(config))
+                stages?.Report(new ExperimentStage("demo", $"wrote a tiny random {DemoAssets.TinyModelName(config.Model.Type)} to {config.Model.Path}"));
 
         var manifest = new SweepManifest
         {

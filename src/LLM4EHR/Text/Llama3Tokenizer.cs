@@ -16,7 +16,7 @@ namespace LLM4EHR.Text;
 /// BPE tokens for those characters, never the special id (the pre-tokenizer is built without special tokens), so
 /// note content cannot inject control tokens. Special ids are added only by us (BOS) and decode normally.
 /// </remarks>
-public sealed class Llama3Tokenizer
+public sealed class Llama3Tokenizer : ITextTokenizer
 {
     /// <summary>File names tried, in order, inside a model folder.</summary>
     public static readonly IReadOnlyList<string> RankFileNames = ["original/tokenizer.model", "tokenizer.model"];
@@ -109,6 +109,22 @@ public sealed class Llama3Tokenizer
 
     /// <summary>Where the ranks came from (a file path or "embedded cl100k_base").</summary>
     public string Source { get; }
+
+    /// <summary>The kind written in run.json.</summary>
+    public string Kind => "llama3-tiktoken";
+
+    /// <summary>
+    /// <c>&lt;|end_of_text|&gt;</c>: Llama-3 has no pad token and this is the common fine-tuning choice. It never reaches
+    /// attention or pooling (the mask is 0 there).
+    /// </summary>
+    public int PadId => EndOfTextId;
+
+    /// <summary>BOS, as the seed (Hugging Face's Llama-3 tokenizer adds it; no EOS).</summary>
+    public IReadOnlyList<int> SequenceStart => [BeginOfTextId];
+
+    public IReadOnlyList<int> SequenceEnd => [];
+
+    public IReadOnlyList<string> Files => File.Exists(Source) ? [Path.GetFullPath(Source)] : [];
 
     /// <summary>Hex SHA-256 over the canonical ranks and the special tokens: keys caches of tokenized data.</summary>
     public string Identity { get; }

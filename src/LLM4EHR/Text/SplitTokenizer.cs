@@ -3,18 +3,21 @@ using LLM4EHR.Data;
 namespace LLM4EHR.Text;
 
 /// <summary>
-/// Turns stays into <see cref="TokenizedStay"/>s: note selection, template, BOS, tokenization, truncation.
+/// Turns stays into <see cref="TokenizedStay"/>s: note selection, template, tokenization, framing ids (Llama-3: BOS;
+/// BERT: [CLS] … [SEP]), truncation.
 /// Stays are independent, so they are tokenized in parallel; the output keeps input order.
 /// </summary>
 public static class SplitTokenizer
 {
     /// <summary>
-    /// One stay: BOS + the tokens of its rendered notes, cut to <c>max_tokens</c>; null when the stay has no note
+    /// One stay: start ids + the tokens of its rendered notes + end ids, cut to <c>max_tokens</c> (the framing ids
+    /// always kept); null when the stay has no note
     /// in the horizon and the policy is <see cref="EmptyStayPolicy.Skip"/>.
     /// </summary>
-    public static TokenizedStay? TokenizeStay(IcuStay stay, Llama3Tokenizer tokenizer, NoteSelectionSettings settings)
+    public static TokenizedStay? TokenizeStay(IcuStay stay, ITextTokenizer tokenizer, NoteSelectionSettings settings)
     {
         settings.Validate();
+        RequireRoom(tokenizer, settings, stay.Task);
         return Tokenize(stay, tokenizer, settings).Stay;
     }
 
@@ -24,12 +27,14 @@ public static class SplitTokenizer
     /// </summary>
     public static TokenizedSplit Tokenize(
         IReadOnlyList<IcuStay> stays,
-        Llama3Tokenizer tokenizer,
+        ITextTokenizer tokenizer,
         NoteSelectionSettings settings,
         int? maxThreads = null,
         IProgress<int>? progress = null)
     {
         settings.Validate();
+        foreach (var task in stays.Select(s => s.Task).Distinct())
+            RequireRoom(tokenizer, settings, task);
         var results = new StayResult[stays.Count];
         int done = 0;
         var options = new ParallelOptions { MaxDegreeOfParallelism = maxThreads is > 0 ? maxThreads.Value : -1 };
@@ -84,20 +89,23 @@ public static class SplitTokenizer
         return new TokenizedSplit(kept, summary);
     }
 
-    private static StayResult Tokenize(IcuStay stay, Llama3Tokenizer tokenizer, NoteSelectionSettings settings)
+    private static StayResult Tokenize(IcuStay stay, ITextTokenizer tokenizer, NoteSelectionSettings settings)
     {
         var selection = NoteSelection.Select(stay, settings);
         var labels = stay.Labels.Select(l => (float)l).ToArray();
+        var start = tokenizer.SequenceStart;
+        var end = tokenizer.SequenceEnd;
         if (selection.Notes.Count == 0)
         {
-            var bosOnly = settings.EmptyStays == EmptyStayPolicy.KeepBosOnly
-                ? new TokenizedStay(stay.Name, [tokenizer.BeginOfTextId], labels)
+            // As the seed's tokenizer does for empty text: the framing ids alone (Llama-3: BOS; BERT: [CLS] [SEP]).
+            var frameOnly = settings.EmptyStays == EmptyStayPolicy.KeepBosOnly
+                ? new TokenizedStay(stay.Name, [.. start, .. end], labels)
                 : null;
-            return new StayResult(bosOnly, selection, stay.Notes.Length, Truncated: false);
+            return new StayResult(frameOnly, selection, stay.Notes.Length, Truncated: false);
         }
 
         string text = selection.Render(settings);
-        int budget = settings.EffectiveMaxTokens(stay.Task) - 1; // BOS takes one slot
+        int budget = settings.EffectiveMaxTokens(stay.Task) - start.Count - end.Count; // the framing ids take their slots
         int[] body;
         bool truncated;
         if (settings.Truncation == TruncationSide.KeepStart)
@@ -111,10 +119,16 @@ public static class SplitTokenizer
             if (truncated)
                 body = body[^budget..];
         }
-        var ids = new int[body.Length + 1];
-        ids[0] = tokenizer.BeginOfTextId;
-        body.CopyTo(ids, 1);
+        int[] ids = [.. start, .. body, .. end];
         return new StayResult(new TokenizedStay(stay.Name, ids, labels), selection, stay.Notes.Length, truncated);
+    }
+
+    private static void RequireRoom(ITextTokenizer tokenizer, NoteSelectionSettings settings, ClinicalTask task)
+    {
+        int frame = tokenizer.SequenceStart.Count + tokenizer.SequenceEnd.Count;
+        if (settings.EffectiveMaxTokens(task) < frame)
+            throw new BadInputException($"text.max_tokens: {settings.EffectiveMaxTokens(task)} leaves no room for the " +
+                                        $"{frame} framing ids of the {tokenizer.Kind} tokenizer");
     }
 
     private readonly record struct StayResult(TokenizedStay? Stay, NoteSelection Selection, int Notes, bool Truncated);

@@ -8,15 +8,15 @@ namespace LLM4EHR.Text;
 /// </summary>
 /// <param name="PadId">
 /// Id written at padding positions. It never reaches attention or pooling (the mask is 0 there), so any valid id
-/// works; <see cref="For"/> uses the tokenizer's <c>&lt;|end_of_text|&gt;</c> (Llama-3 has no pad token and this is
-/// the common fine-tuning choice). Must be a valid embedding row, so it is never negative.
+/// works; <see cref="For"/> uses the tokenizer's <see cref="ITextTokenizer.PadId"/> (Llama-3: <c>&lt;|end_of_text|&gt;</c>, as it has
+/// no pad token; BERT: [PAD]). Must be a valid embedding row, so it is never negative.
 /// </param>
 /// <param name="Side">Right (default) or left padding.</param>
 public sealed record TokenCollator(int PadId, PaddingSide Side = PaddingSide.Right)
 {
-    /// <summary>A collator padding with <paramref name="tokenizer"/>'s <c>&lt;|end_of_text|&gt;</c>.</summary>
-    public static TokenCollator For(Llama3Tokenizer tokenizer, PaddingSide side = PaddingSide.Right) =>
-        new(tokenizer.EndOfTextId, side);
+    /// <summary>A collator padding with <paramref name="tokenizer"/>'s pad id.</summary>
+    public static TokenCollator For(ITextTokenizer tokenizer, PaddingSide side = PaddingSide.Right) =>
+        new(tokenizer.PadId, side);
 
     /// <summary>Pads <paramref name="stays"/> (at least one; all with the same label count) into one batch.</summary>
     public StayBatch Collate(IReadOnlyList<TokenizedStay> stays)

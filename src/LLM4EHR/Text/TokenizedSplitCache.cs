@@ -8,7 +8,7 @@ namespace LLM4EHR.Text;
 
 /// <summary>
 /// Caches tokenized splits on disk so epochs and runs do not re-tokenize. An entry is keyed by
-/// the tokenizer identity (hash of ranks + specials), every <see cref="NoteSelectionSettings"/> value, and the data
+/// the tokenizer identity (<see cref="ITextTokenizer.Identity"/>: vocabulary, options, framing ids), every <see cref="NoteSelectionSettings"/> value, and the data
 /// file identity (full path, size, last-write time): changing any of them misses. Entries are written atomically
 /// and verified by hash on load; a corrupt entry is rebuilt. When a data file changes, the entry for its old
 /// version (same file, tokenizer and settings) is deleted once the new one is written.
@@ -30,7 +30,7 @@ public sealed class TokenizedSplitCache
     /// </summary>
     public CachedSplit GetOrCreate(
         string dataFile,
-        Llama3Tokenizer tokenizer,
+        ITextTokenizer tokenizer,
         NoteSelectionSettings settings,
         Func<IReadOnlyList<IcuStay>> loadStays,
         int? maxThreads = null,
@@ -50,7 +50,7 @@ public sealed class TokenizedSplitCache
     }
 
     /// <summary>The cache file that would hold this input, and its 32-byte key.</summary>
-    public (string Path, byte[] Key) Entry(string dataFile, Llama3Tokenizer tokenizer, NoteSelectionSettings settings)
+    public (string Path, byte[] Key) Entry(string dataFile, ITextTokenizer tokenizer, NoteSelectionSettings settings)
     {
         var info = new FileInfo(dataFile);
         if (!info.Exists)

@@ -16,7 +16,7 @@ public static class DataAudit
     public const int MinPositives = 10;
 
     /// <summary>Audits loaded splits: notes selected and tokenized with the task's default settings and <paramref name="maxTokens"/>.</summary>
-    public static AuditReport Run(ClinicalTask task, P2xSplits splits, Llama3Tokenizer tokenizer, int maxTokens,
+    public static AuditReport Run(ClinicalTask task, P2xSplits splits, ITextTokenizer tokenizer, int maxTokens,
         string subjectPattern = DefaultSubjectPattern)
     {
         var settings = new NoteSelectionSettings { MaxTokens = maxTokens };

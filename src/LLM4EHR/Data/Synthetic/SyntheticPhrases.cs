@@ -94,4 +94,14 @@ internal static class SyntheticPhrases
         0.21, 0.07, 0.10, 0.32, 0.13, 0.13, 0.20, 0.07, 0.27, 0.32, 0.09, 0.19, 0.29,
         0.42, 0.27, 0.07, 0.13, 0.08, 0.05, 0.04, 0.08, 0.14, 0.17, 0.07, 0.08,
     ];
+
+    /// <summary>
+    /// Every word the synthetic notes are made of (phrases split on spaces, plus the default note template's words),
+    /// distinct, in first-seen order: the tiny demo encoders' vocabularies are built from it.
+    /// </summary>
+    public static IReadOnlyList<string> Words() =>
+        Headers.Concat(Routine).Concat(Risk).Concat(Recovery).Concat(PhenotypeCues.SelectMany(c => c))
+            .Append("### NOTE ###")
+            .SelectMany(p => p.Split(' ', StringSplitOptions.RemoveEmptyEntries))
+            .Distinct(StringComparer.Ordinal).ToList();
 }
