@@ -26,7 +26,7 @@ public static class ScaleBenchmark
         GlibcMalloc.Trim();
         var lora = new Models.Lora.LoraSettings { R = o.LoraRank, Alpha = o.LoraAlpha, Targets = o.LoraTargets, Seed = o.Seed };
 
-        PooledSequenceClassifier model;
+        PooledClassifier model;
         double baseline, loadPeak, held, loadSeconds;
         bool exact;
         using (var meter = PeakRssMeter.Start())
@@ -51,7 +51,7 @@ public static class ScaleBenchmark
         }
         using (model)
         {
-            var bytes = ModelTensorBytes.Of(model.Backbone);
+            var bytes = ModelTensorBytes.Of(model.Backbone.Module);
             progress?.Report($"loaded in {loadSeconds:F0} s: peak RSS {loadPeak:F0} MiB, held {held:F0} MiB, weights {bytes.Frozen / ScaleBenchResult.Mb:F0} MiB");
             using var batch = RandomTokenBatch.Create(config.VocabSize, 1, o.SequenceLength, 1, o.Seed);
             var (stepSeconds, stepPeak) = TrainStep(model, batch, progress);
@@ -72,7 +72,7 @@ public static class ScaleBenchmark
     };
 
     // One QLoRA step: BCE on the pooled head, backward through checkpointed layers, AdamW over LoRA + head.
-    private static (double Seconds, double PeakMb) TrainStep(PooledSequenceClassifier model, TokenBatch batch, IProgress<string>? progress)
+    private static (double Seconds, double PeakMb) TrainStep(PooledClassifier model, StayBatch batch, IProgress<string>? progress)
     {
         using var optimizer = optim.AdamW(model.TrainableParameters().Select(p => p.Parameter), lr: 1e-4);
         model.SetTrainingMode(true);
@@ -84,7 +84,7 @@ public static class ScaleBenchmark
         return (Stopwatch.GetElapsedTime(start).TotalSeconds, meter.PeakMb());
     }
 
-    private static double EvalForward(PooledSequenceClassifier model, TokenBatch batch)
+    private static double EvalForward(PooledClassifier model, StayBatch batch)
     {
         model.SetTrainingMode(false);
         long start = Stopwatch.GetTimestamp();

@@ -34,11 +34,11 @@ public static class StepMemoryProbe
         var lora = r.LoraRank is { } rank
             ? new Models.Lora.LoraSettings { R = rank, Alpha = 2 * rank, Targets = r.LoraTargets, Dropout = r.LoraDropout, Seed = seed }
             : null;
-        using var model = new PooledSequenceClassifier(llama, llama, b => llama.Forward(b.InputIds, b.AttentionMask, b.PositionIds),
+        using var model = new PooledClassifier(llama,
             new PooledClassifierHead(r.Model.HiddenSize, r.Labels, seed), lora);
         using var optimizer = optim.AdamW(model.TrainableParameters().Select(p => p.Parameter), lr: 1e-4);
         model.SetTrainingMode(true);
-        var tensors = ModelTensorBytes.Of(model.Backbone);
+        var tensors = ModelTensorBytes.Of(model.Backbone.Module);
         tensors = tensors with { Trainable = tensors.Trainable + ModelTensorBytes.Of(model.Head).Trainable };
 
         using (var warmup = RandomTokenBatch.Create(r.Model.VocabSize, Math.Min(r.BatchSize, 2), Math.Min(r.SequenceLength, 64), r.Labels, seed))
@@ -56,7 +56,7 @@ public static class StepMemoryProbe
     }
 
     /// <summary>One QLoRA step: BCE on the pooled head's logits, backward, one optimizer step; <paramref name="afterForward"/> sees the loss.</summary>
-    internal static void Step(PooledSequenceClassifier model, optim.Optimizer optimizer, TokenBatch batch, Action<Tensor> afterForward)
+    internal static void Step(PooledClassifier model, optim.Optimizer optimizer, StayBatch batch, Action<Tensor> afterForward)
     {
         using var scope = NewDisposeScope();
         optimizer.zero_grad();

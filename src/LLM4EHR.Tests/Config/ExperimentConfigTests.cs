@@ -87,6 +87,32 @@ public class ExperimentConfigTests
     }
 
     [Fact]
+    public void Model_type_defaults_to_llama_reads_each_family_and_round_trips_through_the_saved_config()
+    {
+        Assert.Equal(ModelType.Llama, ExperimentConfigLoader.Parse(Minimal, "m.yaml").Model.Type);
+        foreach (var type in Enum.GetValues<ModelType>())
+        {
+            var c = ExperimentConfigLoader.Parse(Minimal, "m.yaml", [$"model.type={type.Word()}"]);
+            Assert.Equal(type, c.Model.Type);
+            Assert.Equal(type, ExperimentConfigLoader.Parse(ExperimentConfigLoader.ToYaml(c), "saved.yaml").Model.Type);
+        }
+        var e = Assert.Throws<BadInputException>(() => ExperimentConfigLoader.Parse(Minimal, "m.yaml", ["model.type=gpt"]));
+        Assert.Contains("model.type", e.Message);
+        Assert.Contains("lstm", e.Message);
+    }
+
+    [Fact]
+    public void Only_families_that_read_notes_need_a_model_path()
+    {
+        string noPath = Minimal.Replace("  path: models/llama\n", "  type: lstm\n");
+        Assert.Equal(ModelType.Lstm, ExperimentConfigLoader.Parse(noPath, "m.yaml").Model.Type);
+        var e = Assert.Throws<BadInputException>(() => ExperimentConfigLoader.Parse(noPath.Replace("type: lstm", "type: fusion"), "m.yaml"));
+        Assert.Contains("model.path", e.Message);
+        Assert.True(ModelType.Fusion.ReadsNotes() && ModelType.Fusion.ReadsSeries());
+        Assert.False(ModelType.Belt.ReadsSeries() || ModelType.Logreg.ReadsNotes());
+    }
+
+    [Fact]
     public void Lora_defaults_are_the_seeds_r8_alpha32_in_the_config_and_the_adapter_settings_alike()
     {
         var lora = ExperimentConfigLoader.Parse(Minimal, "m.yaml").Lora;

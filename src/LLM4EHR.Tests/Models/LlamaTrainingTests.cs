@@ -1,3 +1,4 @@
+using LLM4EHR.Models;
 using LLM4EHR.Text;
 using LLM4EHR.Models.Llama;
 using LLM4EHR.Models.Quantization;
@@ -135,7 +136,7 @@ public class LlamaTrainingTests
         Assert.False(hl.isnan().any().item<bool>(), "pad rows must stay finite");
         Assert.True(hr[1].narrow(0, 0, 3).allclose(hl[1].narrow(0, 3, 3), rtol: 1e-5, atol: 1e-5));
         Assert.True(hr[0].allclose(hl[0], rtol: 1e-5, atol: 1e-5));
-        using (var batch = new LLM4EHR.Text.TokenBatch(left, leftMask, TokenCollator.PositionIdsFromMask(leftMask), zeros(2, 1), ["a", "b"]))
+        using (var batch = new LLM4EHR.Models.StayBatch(left, leftMask, TokenCollator.PositionIdsFromMask(leftMask), zeros(2, 1), ["a", "b"]))
         using (no_grad())
             Assert.True(model.Forward(batch).allclose(hl));
         // The unpadded fast path (is_causal, no mask) agrees with the masked path on a full row.

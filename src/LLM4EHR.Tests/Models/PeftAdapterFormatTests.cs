@@ -12,7 +12,7 @@ public class PeftAdapterFormatTests : IDisposable
 
     private static readonly LoraSettings Settings = new() { R = 4, Alpha = 32, Dropout = 0.05, Targets = ["v_proj", "q_proj", "up_proj"] };
 
-    private (LLM4EHR.Models.PooledSequenceClassifier, LoraAdapterSet) Trained()
+    private (LLM4EHR.Models.PooledClassifier, LoraAdapterSet) Trained()
     {
         var (clf, _) = ClassifierFactory.Build(Settings, nf4: true);
         using (no_grad())

@@ -25,6 +25,46 @@ public class PooledClassifierTests : IDisposable
     }
 
     [Fact]
+    public void Cls_max_and_last_pooling_pick_what_they_name_for_either_padding_side()
+    {
+        float[] values = [.. Enumerable.Range(0, 2 * 4 * 3).Select(i => (float)Math.Sin(i))];
+        using var hidden = tensor(values).view(2, 4, 3);
+        // Row 0 right-padded (2 real), row 1 left-padded (3 real).
+        using var mask = tensor(new long[] { 1, 1, 0, 0, 0, 1, 1, 1 }).view(2, 4);
+        float At(int b, int t, int h) => values[(b * 4 + t) * 3 + h];
+        using var cls = PooledClassifierHead.Pool(hidden, mask, Pooling.Cls);
+        using var max = PooledClassifierHead.Pool(hidden, mask, Pooling.Max);
+        using var last = PooledClassifierHead.Pool(hidden, mask, Pooling.Last);
+        int[][] real = [[0, 1], [1, 2, 3]];
+        for (int b = 0; b < 2; b++)
+            for (int h = 0; h < 3; h++)
+            {
+                Assert.Equal(At(b, 0, h), cls[b, h].item<float>());
+                Assert.Equal(real[b].Max(t => At(b, t, h)), max[b, h].item<float>());
+                Assert.Equal(At(b, real[b][^1], h), last[b, h].item<float>());
+            }
+        using var none = zeros(1, 4, dtype: ScalarType.Int64);
+        using var emptyMax = PooledClassifierHead.Pool(hidden[..1], none, Pooling.Max);
+        Assert.Equal(0f, emptyMax.abs().sum().item<float>());
+    }
+
+    [Fact]
+    public void A_trained_backbone_exposes_every_parameter_and_a_frozen_one_none()
+    {
+        var backbone = new TinyHostModel();
+        using var trained = new PooledClassifier(backbone, new PooledClassifierHead(backbone.Hidden, 1), lora: null, trainBackbone: true);
+        var names = trained.TrainableParameters().Select(p => p.Name).ToList();
+        Assert.Equal(backbone.named_parameters().Count() + 2, names.Count);
+        Assert.All(names.SkipLast(2), n => Assert.StartsWith("backbone.", n));
+        Assert.All(backbone.parameters(), p => Assert.True(p.requires_grad));
+
+        var (frozen, host) = ClassifierFactory.Build(lora: null, nf4: false);
+        using var _ = frozen;
+        Assert.Equal(["head.weight", "head.bias"], frozen.TrainableParameters().Select(p => p.Name));
+        Assert.All(host.parameters(), p => Assert.False(p.requires_grad));
+    }
+
+    [Fact]
     public void Padding_tokens_do_not_change_the_logits()
     {
         var (clf, _) = ClassifierFactory.Build(new LoraSettings(), nf4: true, labels: 25);
@@ -36,7 +76,7 @@ public class PooledClassifierTests : IDisposable
         // Same real tokens, different junk at padded positions (the tiny model is token-wise, so hidden states
         // at pads change; pooling must ignore them).
         using var junk = batch.InputIds + (1 - batch.AttentionMask) * 7;
-        using var other = new TokenBatch(junk, batch.AttentionMask.clone(), batch.PositionIds.clone(), batch.Labels.clone(), batch.Names);
+        using var other = new StayBatch(junk, batch.AttentionMask.clone(), batch.PositionIds.clone(), batch.Labels.clone(), batch.Names);
         using var logits2 = clf.Logits(other);
         TensorAssert.Equal(logits, logits2, "pad-invariance");
     }

@@ -68,8 +68,8 @@ public class QloraCombinationTests
         }
     }
 
-    private static PooledSequenceClassifier Classifier(LlamaModel model) =>
-        new(model, model, batch => model.Forward(batch), new PooledClassifierHead(Config.HiddenSize, labelCount: 3, seed: 1), Lora);
+    private static PooledClassifier Classifier(LlamaModel model) =>
+        new(model, new PooledClassifierHead(Config.HiddenSize, labelCount: 3, seed: 1), Lora);
 
     private static Linear Dequantized(Nf4Linear q)
     {
@@ -78,17 +78,17 @@ public class QloraCombinationTests
         return linear;
     }
 
-    private static TokenBatch Batch()
+    private static StayBatch Batch()
     {
         using var g = new Generator(21, CPU);
         var ids = randint(1, Config.VocabSize, [2, 10], generator: g);
         var mask = tensor(new long[] { 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0 }, [2, 10]);
         var labels = tensor(new float[] { 1, 0, 1, 0, 1, 1 }, [2, 3]);
-        return new TokenBatch(ids * mask, mask, TokenCollator.PositionIdsFromMask(mask), labels, ["a", "b"]);
+        return new StayBatch(ids * mask, mask, TokenCollator.PositionIdsFromMask(mask), labels, ["a", "b"]);
     }
 
     /// <summary>One training step (dropout on, seeded); returns each trainable tensor's gradient before the update.</summary>
-    private static Dictionary<string, Tensor> Step(PooledSequenceClassifier classifier, optim.Optimizer optimizer, TokenBatch batch, long seed)
+    private static Dictionary<string, Tensor> Step(PooledClassifier classifier, optim.Optimizer optimizer, StayBatch batch, long seed)
     {
         optimizer.zero_grad();
         classifier.SetTrainingMode(true);

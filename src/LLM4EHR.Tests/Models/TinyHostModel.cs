@@ -11,7 +11,7 @@ namespace LLM4EHR.Tests.Models;
 /// exposing its projections under Llama's HF names (<c>model.layers.{i}.self_attn.q_proj</c>,
 /// <c>model.layers.{i}.mlp.down_proj</c>, …). Embedding and norm are not linears and must stay untouched.
 /// </summary>
-internal sealed class TinyHostModel : Module<Tensor, Tensor>, ILinearHost
+internal sealed class TinyHostModel : Module<Tensor, Tensor>, ILinearHost, IBackbone
 {
     private readonly Embedding embed_tokens;
     private readonly ModuleList<TinyBlock> layers;
@@ -65,10 +65,15 @@ internal sealed class TinyHostModel : Module<Tensor, Tensor>, ILinearHost
         return norm.forward(x).MoveToOuterDisposeScope();
     }
 
-    public Tensor LastHiddenState(TokenBatch batch) => forward(batch.InputIds);
+    public Tensor LastHiddenState(StayBatch batch) => forward(batch.InputIds);
+
+    long IBackbone.HiddenSize => Hidden;
+    nn.Module IBackbone.Module => this;
+    ILinearHost IBackbone.Linears => this;
+    (Tensor Hidden, Tensor Mask) IBackbone.Encode(StayBatch batch) => (forward(batch.InputIds), batch.AttentionMask.alias());
 
     /// <summary>A right-padded synthetic batch: lengths per row, random ids, labels [B, K].</summary>
-    public static TokenBatch Batch(int[] lengths, int labels, long vocab = 50, long seed = 3)
+    public static StayBatch Batch(int[] lengths, int labels, long vocab = 50, long seed = 3)
     {
         using var g = new Generator((ulong)seed, CPU);
         long t = lengths.Max();
@@ -79,6 +84,6 @@ internal sealed class TinyHostModel : Module<Tensor, Tensor>, ILinearHost
         ids = ids * mask;
         var pos = (mask.cumsum(1) - 1).clamp_min(0) * mask;
         var y = randint(0, 2, [lengths.Length, labels], generator: g).to_type(ScalarType.Float32);
-        return new TokenBatch(ids, mask, pos, y, lengths.Select((_, i) => $"stay{i}").ToList());
+        return new StayBatch(ids, mask, pos, y, lengths.Select((_, i) => $"stay{i}").ToList());
     }
 }

@@ -1,3 +1,4 @@
+using LLM4EHR.Models;
 using LLM4EHR.Text;
 using static TorchSharp.torch;
 
@@ -49,7 +50,7 @@ public class TokenCollatorTests
         Assert.Equal(0L, left.PositionIds.masked_select(left.AttentionMask.eq(0)).abs().sum().item<long>());
     }
 
-    private static (long Token, long Position)[] Real(TokenBatch batch, int row)
+    private static (long Token, long Position)[] Real(StayBatch batch, int row)
     {
         var ids = Row(batch.InputIds, row);
         var mask = Row(batch.AttentionMask, row);

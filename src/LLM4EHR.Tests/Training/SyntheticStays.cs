@@ -1,3 +1,4 @@
+using LLM4EHR.Models;
 using LLM4EHR.Text;
 using static TorchSharp.torch;
 
@@ -36,7 +37,7 @@ internal static class SyntheticStays
     }
 
     /// <summary>Right-padded collate (pad id 0) with mask-derived position ids, as the real collator builds them.</summary>
-    public static TokenBatch Collate(IReadOnlyList<TokenizedStay> stays)
+    public static StayBatch Collate(IReadOnlyList<TokenizedStay> stays)
     {
         int t = stays.Max(s => s.TokenIds.Length);
         var ids = new long[stays.Count * t];
@@ -50,7 +51,7 @@ internal static class SyntheticStays
                 pos[b * t + j] = j;
             }
         int k = stays[0].Labels.Length;
-        return new TokenBatch(tensor(ids).reshape(stays.Count, t), tensor(mask).reshape(stays.Count, t),
+        return new StayBatch(tensor(ids).reshape(stays.Count, t), tensor(mask).reshape(stays.Count, t),
             tensor(pos).reshape(stays.Count, t), tensor(stays.SelectMany(s => s.Labels).ToArray()).reshape(stays.Count, k),
             stays.Select(s => s.Name).ToArray());
     }

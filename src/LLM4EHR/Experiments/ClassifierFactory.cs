@@ -9,8 +9,9 @@ using static TorchSharp.torch;
 namespace LLM4EHR.Experiments;
 
 /// <summary>
-/// Builds the experiment's model from its config: the Llama backbone (NF4-quantized tensor by tensor while it
-/// loads when asked), LoRA adapters on the target projections, and the mask-mean-pooled linear head.
+/// Builds the experiment's model from its config (<c>model.type</c> picks the family). Every family is a
+/// <see cref="PooledClassifier"/>: for the Llama baseline, the backbone NF4-quantized tensor by tensor while it loads
+/// when asked, LoRA adapters on the target projections, and the mask-mean-pooled linear head.
 /// </summary>
 public static class ClassifierFactory
 {
@@ -33,7 +34,14 @@ public static class ClassifierFactory
         return cpu with { Dtype = dtype, Reason = reason };
     }
 
-    public static PooledSequenceClassifier Build(ExperimentConfig config, ComputeDevice compute, IProgress<(int Done, int Total)>? loadProgress = null) =>
+    public static PooledClassifier Build(ExperimentConfig config, ComputeDevice compute, IProgress<(int Done, int Total)>? loadProgress = null) =>
+        config.Model.Type switch
+        {
+            ModelType.Llama => BuildLlama(config, compute, loadProgress),
+            var other => throw new BadInputException($"model.type: '{other.Word()}' is not available in this build yet"),
+        };
+
+    private static PooledClassifier BuildLlama(ExperimentConfig config, ComputeDevice compute, IProgress<(int Done, int Total)>? loadProgress) =>
         Build(config.Model.Path, config.Quantization, config.Lora.ToAdapterSettings(config.Training.Seed), config.Model.GradientCheckpointing,
             config.Task.LabelCount(), config.Training.Seed, compute, loadProgress, config.Model.CheckWeights);
 
@@ -42,7 +50,7 @@ public static class ClassifierFactory
     /// <paramref name="quantization"/> asks), adapters from <paramref name="lora"/> (null: head only), a head of
     /// <paramref name="labelCount"/> outputs seeded with <paramref name="seed"/>.
     /// </summary>
-    public static PooledSequenceClassifier Build(string modelPath, QuantizationSettings quantization, Models.Lora.LoraSettings? lora,
+    public static PooledClassifier Build(string modelPath, QuantizationSettings quantization, Models.Lora.LoraSettings? lora,
         bool gradientCheckpointing, int labelCount, long seed, ComputeDevice compute, IProgress<(int Done, int Total)>? loadProgress = null,
         bool checkWeights = true)
     {
@@ -56,7 +64,6 @@ public static class ClassifierFactory
         llama.GradientCheckpointing = gradientCheckpointing;
 
         var head = new PooledClassifierHead(llama.Config.HiddenSize, labelCount, seed);
-        return new PooledSequenceClassifier(llama, llama,
-            batch => llama.Forward(batch.InputIds, batch.AttentionMask, batch.PositionIds), head, lora);
+        return new PooledClassifier(llama, head, lora);
     }
 }

@@ -12,7 +12,7 @@ namespace LLM4EHR.Models;
 /// researchers a floor to compare the LLM against. With <c>trainEmbeddings: false</c> the embedding stays
 /// frozen (random features) and only the head trains.
 /// </summary>
-public sealed class BagOfEmbeddingsClassifier : Module<TokenBatch, Tensor>, ISequenceClassifier
+public sealed class BagOfEmbeddingsClassifier : Module<StayBatch, Tensor>, ISequenceClassifier
 {
     private readonly Embedding embed_tokens;
     private readonly Dropout dropout;
@@ -32,7 +32,7 @@ public sealed class BagOfEmbeddingsClassifier : Module<TokenBatch, Tensor>, ISeq
 
     public int LabelCount { get; }
 
-    public override Tensor forward(TokenBatch batch)
+    public override Tensor forward(StayBatch batch)
     {
         using var scope = NewDisposeScope();
         var mask = batch.AttentionMask.unsqueeze(-1).to(ScalarType.Float32);      // [B, T, 1]
@@ -41,7 +41,7 @@ public sealed class BagOfEmbeddingsClassifier : Module<TokenBatch, Tensor>, ISeq
         return score.forward(dropout.forward(pooled)).MoveToOuterDisposeScope();   // [B, K]
     }
 
-    public Tensor Logits(TokenBatch batch) => forward(batch);
+    public Tensor Logits(StayBatch batch) => forward(batch);
 
     public IReadOnlyList<(string Name, Parameter Parameter)> TrainableParameters() =>
         named_parameters().Where(p => p.parameter.requires_grad).ToList();

@@ -14,7 +14,7 @@ public interface ISequenceClassifier : IDisposable
     int LabelCount { get; }
 
     /// <summary>Logits [B, K] in float32 (no sigmoid) for a batch already on the model's device.</summary>
-    Tensor Logits(TokenBatch batch);
+    Tensor Logits(StayBatch batch);
 
     /// <summary>The parameters the optimizer updates (LoRA adapters and head), under stable names.</summary>
     IReadOnlyList<(string Name, Parameter Parameter)> TrainableParameters();

@@ -1,3 +1,5 @@
+using LLM4EHR.Models;
+
 namespace LLM4EHR.Text;
 
 /// <summary>
@@ -71,7 +73,7 @@ public static class BatchPlanner
     /// The epoch's batches of <paramref name="split"/>, collated lazily (one batch's tensors alive at a time if the
     /// caller disposes each). Row order inside a batch follows the plan.
     /// </summary>
-    public static IEnumerable<TokenBatch> Batches(TokenizedSplit split, BatchingSettings settings, int epoch, TokenCollator collator)
+    public static IEnumerable<StayBatch> Batches(TokenizedSplit split, BatchingSettings settings, int epoch, TokenCollator collator)
     {
         var plan = Plan(split.Lengths(), settings, epoch);
         foreach (var batch in plan)

@@ -1,9 +1,10 @@
+using LLM4EHR.Models;
 using static TorchSharp.torch;
 
 namespace LLM4EHR.Text;
 
 /// <summary>
-/// Pads tokenized stays to the longest in the batch and builds a <see cref="TokenBatch"/>.
+/// Pads tokenized stays to the longest in the batch and builds a <see cref="StayBatch"/>.
 /// </summary>
 /// <param name="PadId">
 /// Id written at padding positions. It never reaches attention or pooling (the mask is 0 there), so any valid id
@@ -18,7 +19,7 @@ public sealed record TokenCollator(int PadId, PaddingSide Side = PaddingSide.Rig
         new(tokenizer.EndOfTextId, side);
 
     /// <summary>Pads <paramref name="stays"/> (at least one; all with the same label count) into one batch.</summary>
-    public TokenBatch Collate(IReadOnlyList<TokenizedStay> stays)
+    public StayBatch Collate(IReadOnlyList<TokenizedStay> stays)
     {
         if (stays.Count == 0)
             throw new ArgumentException("cannot collate an empty batch", nameof(stays));
@@ -51,7 +52,7 @@ public sealed record TokenCollator(int PadId, PaddingSide Side = PaddingSide.Rig
         var maskT = tensor(mask, [b, t]);
         var positions = PositionIdsFromMask(maskT);
         var labelsT = tensor(labels, [b, k]);
-        return new TokenBatch(
+        return new StayBatch(
             idsT.MoveToOuterDisposeScope(),
             maskT.MoveToOuterDisposeScope(),
             positions.MoveToOuterDisposeScope(),

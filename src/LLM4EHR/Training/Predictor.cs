@@ -11,7 +11,7 @@ public static class Predictor
     public static Predictions Predict(
         ISequenceClassifier model,
         IReadOnlyList<TokenizedStay> stays,
-        Func<IReadOnlyList<TokenizedStay>, TokenBatch> collate,
+        Func<IReadOnlyList<TokenizedStay>, StayBatch> collate,
         int batchSize,
         Device? device = null,
         CancellationToken cancellationToken = default)
@@ -40,7 +40,7 @@ public static class Predictor
     }
 
     /// <summary>The batch on the device; a CPU batch is returned as is, otherwise a copy is made and the CPU one disposed.</summary>
-    internal static TokenBatch OnDevice(TokenBatch batch, Device device)
+    internal static StayBatch OnDevice(StayBatch batch, Device device)
     {
         if (batch.InputIds.device_type == device.type && (device.type == TorchSharp.DeviceType.CPU || batch.InputIds.device_index == device.index))
             return batch;

@@ -19,7 +19,7 @@ public sealed class Trainer
     internal ISequenceClassifier Model { get; }
     internal TrainingSettings Settings { get; }
     internal string RunDir { get; }
-    internal Func<IReadOnlyList<TokenizedStay>, TokenBatch> Collate { get; }
+    internal Func<IReadOnlyList<TokenizedStay>, StayBatch> Collate { get; }
     internal Func<float[][], float[][], IReadOnlyDictionary<string, double>> Metrics { get; }
     internal Device Device { get; }
     /// <summary>How training batches are planned (shuffled per seed and epoch; bucketed by length unless turned off).</summary>
@@ -30,7 +30,7 @@ public sealed class Trainer
     /// (the trainer adds <c>loss</c>, the mean validation BCE).</param>
     /// <param name="device">Where the model lives (batches are moved there); CPU when null.</param>
     public Trainer(ISequenceClassifier model, TrainingSettings settings, string runDirectory,
-        Func<IReadOnlyList<TokenizedStay>, TokenBatch> collate,
+        Func<IReadOnlyList<TokenizedStay>, StayBatch> collate,
         Func<float[][], float[][], IReadOnlyDictionary<string, double>> metrics,
         Device? device = null, bool bucketByLength = true)
     {

@@ -19,7 +19,7 @@ namespace LLM4EHR.Models.Llama;
 /// linear factory never sees full-precision weights for the whole model at once.
 /// </para>
 /// </summary>
-public sealed class LlamaModel : nn.Module, ILinearHost
+public sealed class LlamaModel : nn.Module, ILinearHost, IBackbone
 {
     [ComponentName(Name = "model")] private readonly LlamaBackbone _model;
     private readonly LlamaRotaryEmbedding _rotary;
@@ -59,7 +59,13 @@ public sealed class LlamaModel : nn.Module, ILinearHost
     }
 
     /// <summary>Last hidden state [B, T, H] for a collated batch (its mask-derived position ids included).</summary>
-    public Tensor Forward(TokenBatch batch) => Forward(batch.InputIds, batch.AttentionMask, batch.PositionIds);
+    public Tensor Forward(StayBatch batch) => Forward(batch.InputIds, batch.AttentionMask, batch.PositionIds);
+
+    // As a classifier's backbone: the final-norm hidden states, pooled over the real tokens.
+    long IBackbone.HiddenSize => Config.HiddenSize;
+    nn.Module IBackbone.Module => this;
+    ILinearHost IBackbone.Linears => this;
+    (Tensor Hidden, Tensor Mask) IBackbone.Encode(StayBatch batch) => (Forward(batch), batch.AttentionMask.alias());
 
     /// <summary>As <see cref="Forward(Tensor, Tensor?, Tensor?)"/>, from embeddings [B, T, H] (e.g. ones that require grad).</summary>
     public Tensor ForwardEmbeddings(Tensor embeddings, Tensor? attentionMask = null, Tensor? positionIds = null)

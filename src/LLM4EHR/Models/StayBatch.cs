@@ -1,21 +1,24 @@
 using static TorchSharp.torch;
 
-namespace LLM4EHR.Text;
+namespace LLM4EHR.Models;
 
 /// <summary>
-/// A padded batch of token sequences, ready for the model. Owns its tensors (dispose it).
-/// Position ids are computed from the mask (0,1,2… over real tokens) so left and right padding give the
-/// same hidden states for real tokens.
+/// A padded batch of stays, ready for a model: the notes as token ids and, for models that read them, the time
+/// series. Owns its tensors (dispose it). Position ids are computed from the mask (0,1,2… over real tokens) so left
+/// and right padding give the same hidden states for real tokens. A model that reads no notes gets a [B, 0] token
+/// block; one that reads no series gets <see cref="Series"/> = null.
 /// </summary>
-public sealed class TokenBatch : IDisposable
+public sealed class StayBatch : IDisposable
 {
-    public TokenBatch(Tensor inputIds, Tensor attentionMask, Tensor positionIds, Tensor labels, IReadOnlyList<string> names)
+    public StayBatch(Tensor inputIds, Tensor attentionMask, Tensor positionIds, Tensor labels, IReadOnlyList<string> names,
+        Tensor? series = null)
     {
         InputIds = inputIds;
         AttentionMask = attentionMask;
         PositionIds = positionIds;
         Labels = labels;
         Names = names;
+        Series = series;
     }
 
     /// <summary>[B, T] int64 token ids (pad id where the mask is 0).</summary>
@@ -28,16 +31,18 @@ public sealed class TokenBatch : IDisposable
     public Tensor Labels { get; }
     /// <summary>Stay names, in row order.</summary>
     public IReadOnlyList<string> Names { get; }
+    /// <summary>[B, S, C] float32 time series (S steps, C channels), or null when the model reads none.</summary>
+    public Tensor? Series { get; }
 
-    public long BatchSize => InputIds.shape[0];
+    public long BatchSize => Labels.shape[0];
     public long SequenceLength => InputIds.shape[1];
 
     /// <summary>Number of real (non-pad) tokens in the batch.</summary>
     public long RealTokens => AttentionMask.sum().item<long>();
 
     /// <summary>A copy on another device (the original keeps its tensors).</summary>
-    public TokenBatch To(Device device) =>
-        new(InputIds.to(device), AttentionMask.to(device), PositionIds.to(device), Labels.to(device), Names);
+    public StayBatch To(Device device) =>
+        new(InputIds.to(device), AttentionMask.to(device), PositionIds.to(device), Labels.to(device), Names, Series?.to(device));
 
     public void Dispose()
     {
@@ -45,5 +50,6 @@ public sealed class TokenBatch : IDisposable
         AttentionMask.Dispose();
         PositionIds.Dispose();
         Labels.Dispose();
+        Series?.Dispose();
     }
 }
