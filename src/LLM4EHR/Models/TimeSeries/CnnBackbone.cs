@@ -13,7 +13,7 @@ namespace LLM4EHR.Models.TimeSeries;
 public sealed class CnnBackbone : Module, IBackbone
 {
     private readonly ModuleList<Module<Tensor, Tensor>> convs = new();
-    private readonly Dropout dropout;
+    private readonly double _dropout;
 
     public CnnBackbone(long inputSize, long channels, long layers, long kernel, double dropoutRate) : base(nameof(CnnBackbone))
     {
@@ -21,7 +21,7 @@ public sealed class CnnBackbone : Module, IBackbone
         HiddenSize = channels;
         for (int i = 0; i < layers; i++)
             convs.Add(Conv1d(i == 0 ? inputSize : channels, channels, kernel, padding: kernel / 2));
-        dropout = Dropout(dropoutRate);
+        _dropout = dropoutRate;
         RegisterComponents();
     }
 
@@ -36,7 +36,7 @@ public sealed class CnnBackbone : Module, IBackbone
         var series = LstmBackbone.SeriesOf(batch);                       // [B, S, C]
         var x = series.transpose(1, 2);                                  // [B, C, S] (Conv1d is channels-first)
         foreach (var conv in convs)
-            x = dropout.forward(functional.relu(conv.forward(x)));       // [B, channels, S]
+            x = functional.dropout(functional.relu(conv.forward(x)), _dropout, training); // [B, channels, S]
         var mask = ones(series.shape[0], series.shape[1], dtype: ScalarType.Int64, device: series.device); // [B, S]
         return (x.transpose(1, 2).contiguous().MoveToOuterDisposeScope(), mask.MoveToOuterDisposeScope()); // [B, S, channels]
     }
