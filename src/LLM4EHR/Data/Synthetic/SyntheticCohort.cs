@@ -18,7 +18,7 @@ public static class SyntheticCohort
     /// <summary>Rate of the notes' hidden "dying" state A (IHM).</summary>
     public const double IhmNotesFactorRate = 0.10;
     /// <summary>IHM label model: logit = base + notes weight × A + series weight × s (simulated: prevalence 0.13, AUROC notes 0.81, series 0.72, both 0.95).</summary>
-    public const double IhmBaseLogit = -5.0, IhmNotesWeight = 8.0, IhmSeriesWeight = 2.5;
+    public const double IhmBaseLogit = -4.9, IhmNotesWeight = 8.0, IhmSeriesWeight = 2.5;
     /// <summary>Chance that a phenotype's notes cause A_k shows its cues / that a stay without it does.</summary>
     public const double CueIfPositive = 0.85, CueIfNegative = 0.04;
 

@@ -21,14 +21,16 @@ public sealed class FusionBackbone : Module, IBackbone
 
     public FusionBackbone(IBackbone notes, IBackbone seriesEncoder, Pooling seriesPooling) : base(nameof(FusionBackbone))
     {
+        series = seriesEncoder.Module;
+        // Registered before the note side is stored: RegisterComponents picks up every Module-valued field, and the
+        // note backbone must not become part of this module (it would train whole and be saved with the run).
+        RegisterComponents();
         _notes = notes;
         _series = seriesEncoder;
-        series = seriesEncoder.Module;
         _seriesPooling = seriesPooling;
         foreach (var p in notes.Module.parameters())
             p.requires_grad = false;
         HiddenSize = notes.HiddenSize + seriesEncoder.HiddenSize;
-        RegisterComponents();
     }
 
     public long HiddenSize { get; }
