@@ -4,6 +4,7 @@ using LLM4EHR.Data.Series;
 using LLM4EHR.Experiments;
 using LLM4EHR.Models.Fusion;
 using LLM4EHR.Runtime;
+using LLM4EHR.Tests.Support;
 using LLM4EHR.Training;
 
 namespace LLM4EHR.Tests.Experiments;
@@ -70,6 +71,44 @@ public sealed class SeriesExperimentTests(ExperimentSandbox sandbox)
         string metrics = File.ReadAllText(Path.Combine(run, "test", "metrics.json"));
         var report = ExperimentRunner.Test(run, P2xSplit.Test, bootstrapResamples: ExperimentSandbox.Bootstrap, tokenCacheDirectory: sandbox.CacheDirectory);
         Assert.Equal(metrics, report.ToJson(includeCurves: true));
+    }
+
+    [Theory]
+    [InlineData("demo-ihm-lstm.yaml")]
+    [InlineData("demo-ihm-logreg.yaml")]
+    [InlineData("demo-pheno-lstm.yaml")]
+    public void The_shipped_series_demo_config_trains_and_tests_through_the_cli(string file)
+    {
+        bool pheno = file.Contains("pheno");
+        string run = sandbox.RunDir("cli-" + file);
+        string data = pheno ? Path.Combine(sandbox.Root, "data-pheno") : sandbox.DataRoot;
+        var (code, stderr) = ExperimentCommandTests.Run("train", "--config", Path.Combine(RepoRoot.Path, "config", file), "--out", run,
+            "--set", $"data.root={data}", "--set", "data.demo_stays=120", "--set", "data.demo_seed=3",
+            "--set", "series.hidden=16", "--set", "series.layers=1", "--set", "training.epochs=1");
+        Assert.True(code == 0, stderr);
+        string metrics = File.ReadAllText(Path.Combine(run, "test", "metrics.json"));
+        var (testCode, testErr) = ExperimentCommandTests.Run("test", "--run", run, "--bootstrap", "1000");
+        Assert.True(testCode == 0, testErr);
+        Assert.Equal(metrics, File.ReadAllText(Path.Combine(run, "test", "metrics.json")));
+        Assert.Contains(pheno ? "auroc_macro" : "auroc", metrics);
+    }
+
+    [Fact]
+    public void Embed_through_the_cli_writes_the_cache_and_refuses_a_file_it_did_not_write()
+    {
+        string config = Path.Combine(sandbox.Root, "embed.yaml");
+        File.WriteAllText(config, sandbox.Yaml);
+        string cache = Path.Combine(sandbox.Root, "embeddings", "cli.safetensors");
+        var (code, stderr) = ExperimentCommandTests.Run("embed", "--config", config, "--out", cache);
+        Assert.True(code == 0, stderr);
+        Assert.True(NoteEmbeddingCache.Load(cache, "ihm").Count > 0);
+
+        string other = Path.Combine(sandbox.Root, "embeddings", "mine.safetensors");
+        File.WriteAllText(other, "not a cache");
+        var (refused, err) = ExperimentCommandTests.Run("embed", "--config", config, "--out", other);
+        Assert.Equal(LLM4EHR.Cli.ErrorReporter.BadInput, refused);
+        Assert.Contains("is not a note-embedding cache", err);
+        Assert.Equal("not a cache", File.ReadAllText(other));
     }
 
     [Fact]
