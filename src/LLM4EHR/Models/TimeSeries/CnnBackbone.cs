@@ -12,16 +12,20 @@ namespace LLM4EHR.Models.TimeSeries;
 /// </summary>
 public sealed class CnnBackbone : Module, IBackbone
 {
-    private readonly ModuleList<Module<Tensor, Tensor>> convs = new();
-    private readonly double _dropout;
+    private readonly Sequential blocks;
 
     public CnnBackbone(long inputSize, long channels, long layers, long kernel, double dropoutRate) : base(nameof(CnnBackbone))
     {
         if (kernel % 2 == 0) throw new BadInputException($"series.kernel: expected an odd kernel size (same padding), got {kernel}");
         HiddenSize = channels;
+        var modules = new List<(string, Module<Tensor, Tensor>)>();
         for (int i = 0; i < layers; i++)
-            convs.Add(Conv1d(i == 0 ? inputSize : channels, channels, kernel, padding: kernel / 2));
-        _dropout = dropoutRate;
+        {
+            modules.Add(($"conv{i}", Conv1d(i == 0 ? inputSize : channels, channels, kernel, padding: kernel / 2)));
+            modules.Add(($"relu{i}", ReLU()));
+            modules.Add(($"dropout{i}", Dropout(dropoutRate)));
+        }
+        blocks = Sequential(modules);
         RegisterComponents();
     }
 
@@ -34,9 +38,7 @@ public sealed class CnnBackbone : Module, IBackbone
     {
         using var scope = NewDisposeScope();
         var series = LstmBackbone.SeriesOf(batch);                       // [B, S, C]
-        var x = series.transpose(1, 2);                                  // [B, C, S] (Conv1d is channels-first)
-        foreach (var conv in convs)
-            x = functional.dropout(functional.relu(conv.forward(x)), _dropout, training); // [B, channels, S]
+        var x = blocks.forward(series.transpose(1, 2).contiguous());     // [B, C, S] (channels-first) → [B, channels, S]
         var mask = ones(series.shape[0], series.shape[1], dtype: ScalarType.Int64, device: series.device); // [B, S]
         return (x.transpose(1, 2).contiguous().MoveToOuterDisposeScope(), mask.MoveToOuterDisposeScope()); // [B, S, channels]
     }
