@@ -1,6 +1,6 @@
 #:project ../src/LLM4EHR/LLM4EHR.csproj
 #:property PublishAot=false
-// What notebooks/04-evaluate.dib does, as a .NET 10 file-based app: score a run's test predictions with bootstrap
+// What notebooks/03-evaluate.dib does, as a .NET 10 file-based app: score a run's test predictions with bootstrap
 // intervals and calibration, and write its model card (report.md). From the repository root:
 //     dotnet run examples/evaluate.cs                     # runs/example-train-demo (trained first, 1 epoch, if missing)
 //     dotnet run examples/evaluate.cs -- runs/demo-ihm    # any run folder

@@ -30,3 +30,6 @@ public static class BenchTimer
         return n == 0 ? double.NaN : n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
     }
 }
+
+/// <summary>Median, min and max wall time of repeated runs, in milliseconds.</summary>
+public readonly record struct TimingStats(double MedianMs, double MinMs, double MaxMs, int Runs);

@@ -1,9 +1,9 @@
-using LLM4EHR.Runtime;
 using LLM4EHR.Models.Quantization;
+using LLM4EHR.Runtime;
 using LLM4EHR.SafeTensors;
 using TorchSharp.Modules;
-using static TorchSharp.torch;
 using static TorchSharp.torch.nn;
+using static TorchSharp.torch;
 
 namespace LLM4EHR.Benchmarks;
 
@@ -95,3 +95,12 @@ public static class Nf4Bench
         return new Nf4LoadResult(baseline, peak, held, quantize ? elements / 1e6 / (quantMs / 1000) : 0, names.Count);
     }
 }
+
+/// <summary>
+/// Storage bits per weight with double quantization (the timed stack) and without (one layer of the same shape),
+/// and f32 vs NF4 forward times (<see cref="Nf4Bench.Forward"/>).
+/// </summary>
+public sealed record Nf4ForwardResult(double BitsPerParam, double BitsPerParamNoDoubleQuant, TimingStats F32, TimingStats Nf4);
+
+/// <summary>Memory and quantization throughput of one checkpoint load (<see cref="Nf4Bench.LoadAndMeasure"/>).</summary>
+public sealed record Nf4LoadResult(double BaselineMb, double PeakMb, double HeldMb, double QuantizeMelemPerS, int Tensors);

@@ -1,8 +1,8 @@
 using System.Diagnostics;
-using LLM4EHR.Models;
 using LLM4EHR.Models.Llama;
 using LLM4EHR.Models.Memory;
 using LLM4EHR.Models.Quantization;
+using LLM4EHR.Models;
 using LLM4EHR.Runtime;
 using LLM4EHR.Text;
 using static TorchSharp.torch;
@@ -66,3 +66,9 @@ public static class StepMemoryProbe
         optimizer.step();
     }
 }
+
+/// <summary>
+/// What <see cref="StepMemoryProbe"/> measured: the exact bytes the built model holds (backbone and head), and the RSS
+/// (MiB) one training step added — once the forward had run (what autograd keeps for backward) and at its peak.
+/// </summary>
+public sealed record StepMemoryMeasurement(ModelTensorBytes Tensors, double SavedMb, double PeakMb, bool ExactPeak, double StepSeconds);

@@ -53,3 +53,26 @@ public static class TokenizeBenchmark
         }
     }
 }
+
+/// <summary>Settings of <c>bench tokenize</c> (<see cref="TokenizeBenchmark"/>); Threads 0 = all cores.</summary>
+public sealed record TokenizeBenchOptions(int Stays = 4000, int Threads = 0, int Runs = 3, int Seed = 1);
+
+/// <summary>What <see cref="TokenizeBenchmark"/> measured, and its one-line summary.</summary>
+public sealed record TokenizeBenchResult(
+    int Stays, long Tokens, int Threads, TimingStats Tokenize, TimingStats Cached, double CacheMb,
+    double TokenizerLoadMs, TokenizationSummary Summary)
+{
+    public double TokensPerSecond => Tokens / (Tokenize.MedianMs / 1000.0);
+    public double CacheSpeedup => Tokenize.MedianMs / Cached.MedianMs;
+
+    public BenchSummary ToSummary() => new BenchSummary("tokenize")
+        .Add("stays", Stays)
+        .Add("tokens", Tokens)
+        .Add("tok_s", TokensPerSecond, 0)
+        .Add("threads", Threads)
+        .Add("tok_s_per_thread", TokensPerSecond / Threads, 0)
+        .Add("ms", Tokenize.MedianMs, 1)
+        .Add("cached_ms", Cached.MedianMs, 1)
+        .Add("cache_speedup", CacheSpeedup, 1)
+        .Add("cache_mb", CacheMb, 1);
+}

@@ -1,11 +1,11 @@
-using LLM4EHR.Text;
+using F = TorchSharp.torch.nn.functional;
 using LLM4EHR.Models.Llama;
 using LLM4EHR.Models.Lora;
 using LLM4EHR.Runtime;
-using TorchSharp;
+using LLM4EHR.Text;
 using TorchSharp.Modules;
+using TorchSharp;
 using static TorchSharp.torch;
-using F = TorchSharp.torch.nn.functional;
 
 namespace LLM4EHR.Benchmarks;
 
@@ -95,4 +95,46 @@ public static class TrainStepBenchmark
         double attention = 2.0 * 2 * t * ad;
         return (double)batch * t * c.NumHiddenLayers * (2 * linear + 3 * attention);
     }
+}
+
+/// <summary>What <see cref="TrainStepBenchmark"/> measured.</summary>
+public sealed record TrainStepResult(TimingStats Step, long TokensPerStep, double FlopsPerStep, double MatmulGflops,
+    TorchSharp.torch.ScalarType Dtype, CpuPeak Peak)
+{
+    public double TokensPerSecond => TokensPerStep / (Step.MedianMs / 1000.0);
+    public double Gflops => FlopsPerStep / (Step.MedianMs / 1000.0) / 1e9;
+    public double Mfu => Gflops / MatmulGflops;
+    public double MfuPeak => Gflops / Peak.Gflops;
+
+    public BenchSummary ToSummary() => new BenchSummary("train-step")
+        .Add("tok_s", TokensPerSecond, 1)
+        .Add("gflops", Gflops, 2)
+        .Add("matmul_gflops", MatmulGflops, 2)
+        .Add("mfu", Mfu, 3)
+        .AddPeak(Dtype, Peak, MfuPeak)
+        .Add("step_ms", Step.MedianMs, 1)
+        .Add("min_ms", Step.MinMs, 1)
+        .Add("max_ms", Step.MaxMs, 1);
+}
+
+/// <summary>The bench model and step of <c>llm4ehr bench train-step</c> (defaults: Benchmarks/README.md).</summary>
+public sealed record TrainStepOptions
+{
+    public int Hidden { get; init; } = 256;
+    public int Layers { get; init; } = 4;
+    public int Heads { get; init; } = 8;
+    public int KvHeads { get; init; } = 2;
+    public int Intermediate { get; init; } = 704;
+    public int Vocab { get; init; } = 32000;
+    public int SequenceLength { get; init; } = 512;
+    public int BatchSize { get; init; } = 2;
+    public int Threads { get; init; } = 2;
+    public int Warmups { get; init; } = 2;
+    public int Runs { get; init; } = 8;
+    public bool GradientCheckpointing { get; init; }
+    /// <summary>Compute dtype of the frozen base (Float32 or BFloat16); adapters, head, loss and optimizer stay f32.</summary>
+    public TorchSharp.torch.ScalarType Dtype { get; init; } = TorchSharp.torch.ScalarType.Float32;
+    public long Seed { get; init; } = 1;
+    /// <summary>Size of the matmul yardstick, at <see cref="Dtype"/> (2048 per BENCHMARKS.md; smaller only for smoke tests).</summary>
+    public int MatmulSize { get; init; } = 2048;
 }

@@ -1,9 +1,9 @@
 using System.Diagnostics;
-using Microsoft.DotNet.Interactive;
 using Microsoft.DotNet.Interactive.Commands;
 using Microsoft.DotNet.Interactive.Documents;
 using Microsoft.DotNet.Interactive.Events;
 using Microsoft.DotNet.Interactive.Formatting;
+using Microsoft.DotNet.Interactive;
 
 namespace LLM4EHR.Notebooks;
 
@@ -15,10 +15,13 @@ namespace LLM4EHR.Notebooks;
 /// </summary>
 public sealed class NotebookRunner(Action<string>? log = null)
 {
-    public async Task<NotebookRunResult> RunAsync(string dibPath, CancellationToken cancel = default)
+    /// <param name="parameters">Values for the notebook's parameters cell (see <see cref="NotebookParameters"/>).</param>
+    public async Task<NotebookRunResult> RunAsync(string dibPath, CancellationToken cancel = default,
+        IReadOnlyList<(string Name, string Value)>? parameters = null)
     {
         var fullPath = Path.GetFullPath(dibPath);
         var document = CodeSubmission.Parse(await File.ReadAllTextAsync(fullPath, cancel), KernelFactory.DocumentKernels());
+        var elements = NotebookParameters.Inject([.. document.Elements], parameters ?? []);
         var clock = Stopwatch.StartNew();
         var previousDirectory = Directory.GetCurrentDirectory();
         Directory.SetCurrentDirectory(Path.GetDirectoryName(fullPath)!);
@@ -28,9 +31,9 @@ public sealed class NotebookRunner(Action<string>? log = null)
             var cells = new List<NotebookCell>();
             CellFailure? failure = null;
             var executionCount = 0;
-            for (var i = 0; i < document.Elements.Count; i++)
+            for (var i = 0; i < elements.Count; i++)
             {
-                var element = document.Elements[i];
+                var element = elements[i];
                 var kernelName = element.KernelName ?? KernelFactory.CSharp;
                 var id = $"cell-{i + 1:D3}";
                 var isMarkdown = element.KernelName is "markdown" or "md";
@@ -45,7 +48,7 @@ public sealed class NotebookRunner(Action<string>? log = null)
                 cells.Add(new NotebookCell(id, kernelName, element.Contents, executionCount, outputs));
                 if (error is not null)
                     failure = new CellFailure(i + 1, error);
-                log?.Invoke($"cell {i + 1}/{document.Elements.Count} {(error is null ? "ok" : "FAILED")} ({cellClock.Elapsed.TotalSeconds:F1} s)");
+                log?.Invoke($"cell {i + 1}/{elements.Count} {(error is null ? "ok" : "FAILED")} ({cellClock.Elapsed.TotalSeconds:F1} s)");
             }
             return new NotebookRunResult(cells, failure, clock.Elapsed);
         }
@@ -127,3 +130,9 @@ public sealed class NotebookRunner(Action<string>? log = null)
         return lines.Length == 0 ? "(no message)" : string.Join(" | ", lines.Take(3));
     }
 }
+
+/// <summary>The first cell that failed: its 1-based position in the notebook and a one-line reason.</summary>
+public sealed record CellFailure(int CellNumber, string Message);
+
+/// <summary>The executed notebook. <see cref="Failure"/> is null when every code cell succeeded.</summary>
+public sealed record NotebookRunResult(IReadOnlyList<NotebookCell> Cells, CellFailure? Failure, TimeSpan Elapsed);

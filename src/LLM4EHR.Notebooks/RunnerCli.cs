@@ -3,7 +3,7 @@ namespace LLM4EHR.Notebooks;
 /// <summary>Command line of the notebook runner; progress goes to stderr, the one-line verdict to stdout.</summary>
 public static class RunnerCli
 {
-    public const string Usage = "usage: LLM4EHR.Notebooks run <notebook.dib> --out <report.ipynb> [--html]";
+    public const string Usage = "usage: LLM4EHR.Notebooks run <notebook.dib> --out <report.ipynb> [--html] [--param name=value ...]";
 
     public static async Task<int> MainAsync(string[] args)
     {
@@ -11,12 +11,18 @@ public static class RunnerCli
             return Fail(Usage);
         string? dib = null, outPath = null;
         var html = false;
+        var parameters = new List<(string Name, string Value)>();
         for (var i = 1; i < args.Length; i++)
         {
             switch (args[i])
             {
                 case "--out" when i + 1 < args.Length: outPath = args[++i]; break;
                 case "--html": html = true; break;
+                case "--param" when i + 1 < args.Length:
+                    if (NotebookParameters.Parse(args[++i], out var error) is not { } p)
+                        return Fail(error!);
+                    parameters.Add(p);
+                    break;
                 case var a when !a.StartsWith("--", StringComparison.Ordinal) && dib is null: dib = a; break;
                 default: return Fail($"unknown argument '{args[i]}'. {Usage}");
             }
@@ -27,7 +33,15 @@ public static class RunnerCli
             return Fail($"{dib}: notebook not found");
 
         var runner = new NotebookRunner(line => Console.Error.WriteLine($"{Path.GetFileName(dib)}: {line}"));
-        var result = await runner.RunAsync(dib);
+        NotebookRunResult result;
+        try
+        {
+            result = await runner.RunAsync(dib, parameters: parameters);
+        }
+        catch (InvalidOperationException e) when (parameters.Count > 0)
+        {
+            return Fail($"{dib}: {e.Message}");
+        }
         IpynbWriter.Write(outPath, result.Cells);
         var written = outPath;
         if (html)

@@ -1,3 +1,4 @@
+using System.ComponentModel;
 using LLM4EHR.Sweeps;
 using Spectre.Console.Cli;
 
@@ -16,4 +17,12 @@ internal sealed class SweepWorkerCommand : Command<SweepDirSettings>
         using var signals = new CancelSignals(cancellationToken);
         return executor.RunAvailable(signals.Token).Interrupted ? 130 : 0;
     }
+}
+
+/// <summary>The argument every <c>sweep</c> subcommand takes: the sweep folder.</summary>
+internal class SweepDirSettings : CommandSettings
+{
+    [CommandArgument(0, "<SWEEP_DIR>")]
+    [Description("The sweep folder (holds sweep.json).")]
+    public string SweepDir { get; init; } = "";
 }

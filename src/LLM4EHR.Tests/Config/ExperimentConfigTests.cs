@@ -117,6 +117,8 @@ public class ExperimentConfigTests
     {
         var lora = ExperimentConfigLoader.Parse(Minimal, "m.yaml").Lora;
         var adapters = new LLM4EHR.Models.Lora.LoraSettings();
+        // One type for the section and the adapters: an omitted section is exactly the adapters' defaults.
+        Assert.Equal(adapters, lora);
         Assert.Equal((8, 32.0), (lora.R, lora.Alpha));
         Assert.Equal((adapters.R, adapters.Alpha), (lora.R, lora.Alpha));
         Assert.Equal(adapters.Targets, lora.Targets);

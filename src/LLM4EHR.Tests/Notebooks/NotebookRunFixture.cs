@@ -15,10 +15,13 @@ public sealed class NotebookRunFixture : IDisposable
     public ProcessRun Smoke { get; }
     public ProcessRun Failing { get; }
     public ProcessRun Updates { get; }
+    public ProcessRun Parameters { get; }
+    public ProcessRun UndeclaredParameter { get; }
     public string SmokeIpynb => Path.Combine(OutDir, "smoke.ipynb");
     public string SmokeHtml => Path.Combine(OutDir, "smoke.html");
     public string FailingIpynb => Path.Combine(OutDir, "failing.ipynb");
     public string UpdatesIpynb => Path.Combine(OutDir, "updates.ipynb");
+    public string ParametersIpynb => Path.Combine(OutDir, "parameters.ipynb");
 
     public NotebookRunFixture()
     {
@@ -26,10 +29,13 @@ public sealed class NotebookRunFixture : IDisposable
         if (HtmlRequested)
             smokeArgs.Add("--html");
         // Two independent runner processes: overlap them (the smoke one spends most of its time in dotnet publish).
+        string parameters = Path.Combine(AssetDir, "parameters.dib");
         var quick = Task.Run(() => (Run(["run", Path.Combine(AssetDir, "failing.dib"), "--out", FailingIpynb]),
-            Run(["run", Path.Combine(AssetDir, "updates.dib"), "--out", UpdatesIpynb])));
+            Run(["run", Path.Combine(AssetDir, "updates.dib"), "--out", UpdatesIpynb]),
+            Run(["run", parameters, "--out", ParametersIpynb, "--param", "task=pheno", "--param", "note=say \"hi\""]),
+            Run(["run", parameters, "--out", Path.Combine(OutDir, "typo.ipynb"), "--param", "taks=pheno"])));
         Smoke = Run(smokeArgs);
-        (Failing, Updates) = quick.GetAwaiter().GetResult();
+        (Failing, Updates, Parameters, UndeclaredParameter) = quick.GetAwaiter().GetResult();
     }
 
     /// <summary>The runner built beside this test assembly (same configuration and RID folder layout).</summary>

@@ -143,4 +143,21 @@ public sealed class NotebookRunnerTests(NotebookRunFixture run)
     }
 
     private static string Join(JsonElement lines) => string.Concat(lines.EnumerateArray().Select(l => l.GetString()));
+
+    [Fact]
+    public void Param_values_are_injected_after_the_parameters_cell_and_a_name_it_does_not_declare_is_refused()
+    {
+        Assert.True(run.Parameters.ExitCode == 0, $"runner exit {run.Parameters.ExitCode}:\n{run.Parameters.StdOut}\n{run.Parameters.StdErr}");
+        using var doc = JsonDocument.Parse(File.ReadAllText(run.ParametersIpynb));
+        var cells = doc.RootElement.GetProperty("cells").EnumerateArray().ToList();
+        // markdown, parameters (defaults), injected, the cell that prints them
+        Assert.Equal(4, cells.Count);
+        Assert.StartsWith("// injected parameters", Join(cells[2].GetProperty("source")));
+        var printed = string.Concat(Outputs(cells[3]).Select(o => o.Text));
+        Assert.Contains("task=pheno note=say \"hi\"", printed);
+
+        Assert.Equal(2, run.UndeclaredParameter.ExitCode);
+        Assert.Contains("taks", run.UndeclaredParameter.StdErr);
+        Assert.False(File.Exists(Path.Combine(run.OutDir, "typo.ipynb")));
+    }
 }

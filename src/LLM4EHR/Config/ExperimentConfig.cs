@@ -1,4 +1,5 @@
 using LLM4EHR.Data;
+using LLM4EHR.Models.Lora;
 using YamlDotNet.RepresentationModel;
 
 namespace LLM4EHR.Config;
@@ -35,7 +36,7 @@ public sealed record ExperimentConfig(
             DataSettings.Read(root.SectionOrEmpty("data")),
             ModelSettings.Read(root.SectionOrEmpty("model")),
             QuantizationSettings.Read(root.SectionOrEmpty("quantization")),
-            LoraSettings.Read(root.SectionOrEmpty("lora")),
+            LoraSection.Read(root.SectionOrEmpty("lora")),
             TextSettings.Read(root.SectionOrEmpty("text"), task),
             TrainingSettings.Read(root.SectionOrEmpty("training"), task),
             OutputSettings.Read(root.SectionOrEmpty("output"), Path.Combine("runs", task.Id())))
@@ -49,6 +50,6 @@ public sealed record ExperimentConfig(
 
     internal YamlMappingNode ToYaml() => YamlOut.Map(
         ("task", YamlOut.Word(Task.Id())), ("data", Data.ToYaml()), ("model", Model.ToYaml()),
-        ("quantization", Quantization.ToYaml()), ("lora", Lora.ToYaml()), ("text", Text.ToYaml()),
+        ("quantization", Quantization.ToYaml()), ("lora", LoraSection.ToYaml(Lora)), ("text", Text.ToYaml()),
         ("training", Training.ToYaml()), ("series", Series.ToYaml()), ("embeddings", Embeddings.ToYaml()), ("output", Output.ToYaml()));
 }

@@ -38,3 +38,6 @@ public sealed record IcuStay(
 
     public override int GetHashCode() => HashCode.Combine(Name, Task, StayId);
 }
+
+/// <summary>One clinical note: hours since ICU admission (p2x <c>text_time</c>) and its text (<c>text_data</c>).</summary>
+public readonly record struct ClinicalNote(double Hour, string Text);

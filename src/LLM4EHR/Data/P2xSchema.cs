@@ -45,3 +45,11 @@ public static class P2xSchema
     /// <summary>File name of a split, e.g. <c>train_p2x_data.pkl</c>.</summary>
     public static string FileName(P2xSplit split) => $"{SplitName(split)}_p2x_data.pkl";
 }
+
+/// <summary>The three p2x split files of a task.</summary>
+public enum P2xSplit
+{
+    Train,
+    Val,
+    Test,
+}

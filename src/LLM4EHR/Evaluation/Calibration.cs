@@ -39,3 +39,12 @@ public static class Calibration
             : new CalibrationSummary(squared / n, ece, bins, points);
     }
 }
+
+/// <summary>
+/// Brier score, expected calibration error (equal-width bins, |fraction positive − mean predicted| weighted by
+/// bin share) and the reliability-curve points. For Pheno every (stay, label) pair counts as one prediction.
+/// </summary>
+public sealed record CalibrationSummary(double Brier, double Ece, int Bins, IReadOnlyList<ReliabilityBin> Reliability);
+
+/// <summary>One non-empty probability bin of a reliability diagram: [Lower, Upper), the last bin closed.</summary>
+public sealed record ReliabilityBin(double Lower, double Upper, int Count, double MeanPredicted, double FractionPositive);

@@ -59,3 +59,18 @@ internal static class CurveBuilder
         return new PrecisionRecallCurve(precision, recall, thr);
     }
 }
+
+/// <summary>
+/// Precision-recall points as scikit-learn 1.2 <c>precision_recall_curve</c> returns them: recall decreasing,
+/// one point per distinct score (thresholds ascending, one fewer than points), ending at (recall 0, precision 1).
+/// </summary>
+public sealed record PrecisionRecallCurve(double[] Precision, double[] Recall, double[] Thresholds);
+
+/// <summary>
+/// ROC points as scikit-learn 1.2 <c>roc_curve</c> returns them (drop_intermediate=True): thresholds
+/// descending, the first point (0, 0) at threshold max score + 1; collinear intermediate points dropped.
+/// </summary>
+public sealed record RocCurve(double[] FalsePositiveRate, double[] TruePositiveRate, double[] Thresholds);
+
+/// <summary>Plotting curves of one label (or of all labels pooled, "micro"). Null where a class is missing.</summary>
+public sealed record LabelCurves(string Name, RocCurve? Roc, PrecisionRecallCurve? PrecisionRecall);

@@ -1,6 +1,6 @@
 using LLM4EHR.Config;
-using LLM4EHR.Data;
 using LLM4EHR.Data.Audit;
+using LLM4EHR.Data;
 using LLM4EHR.Evaluation;
 using LLM4EHR.IO;
 using LLM4EHR.Models;
@@ -293,3 +293,13 @@ public sealed class ExperimentRunner(ExperimentConfig config)
 
     private void Report(string stage, string detail) => Stages?.Report(new ExperimentStage(stage, detail));
 }
+
+/// <summary>A step of an experiment run, reported as it starts (front ends print it; the library never does).</summary>
+public readonly record struct ExperimentStage(string Name, string Detail);
+
+/// <summary>What a training run produced: the trainer's outcome and, unless interrupted, the test evaluation.</summary>
+public sealed record ExperimentResult(
+    string RunDir,
+    TrainingResult Training,
+    EvaluationReport? Test,
+    IReadOnlyDictionary<string, TokenizationSummary> Tokenization);

@@ -36,3 +36,28 @@ public sealed record LeaderboardGroup
     public static IReadOnlyList<string> AuprcKeys(ClinicalTask task) =>
         task == ClinicalTask.Ihm ? [MetricKeys.Auprc] : [MetricKeys.AuprcMacro, MetricKeys.AuprcMicro];
 }
+
+/// <summary>
+/// A variant against the task's reference variant on the same test stays, both as seed-averaged predictions:
+/// <see cref="Auroc"/> = DeLong on AUROC (IHM) or macro AUROC (Pheno), <see cref="PerLabel"/> = DeLong per label
+/// (one entry for IHM), <see cref="Bootstrap"/> = paired bootstrap differences of every headline metric (model − reference).
+/// </summary>
+public sealed record GroupComparison(string Reference, DeLongResult Auroc, IReadOnlyList<DeLongResult> PerLabel,
+    IReadOnlyList<PairedDifference> Bootstrap)
+{
+    public PairedDifference this[string key] => Bootstrap.First(d => d.Key == key);
+}
+
+/// <summary>Mean and sample standard deviation (n − 1) of one value over seeds; NaN values are left out, sd is NaN for n &lt; 2.</summary>
+public sealed record MetricSummary(double Mean, double Sd, int N)
+{
+    public static MetricSummary Of(IEnumerable<double> values)
+    {
+        var v = values.Where(x => !double.IsNaN(x)).ToArray();
+        if (v.Length == 0)
+            return new MetricSummary(double.NaN, double.NaN, 0);
+        double mean = v.Average();
+        double sd = v.Length < 2 ? double.NaN : Math.Sqrt(v.Sum(x => (x - mean) * (x - mean)) / (v.Length - 1));
+        return new MetricSummary(mean, sd, v.Length);
+    }
+}

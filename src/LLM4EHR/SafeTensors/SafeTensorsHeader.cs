@@ -1,4 +1,5 @@
 using System.Text.Json;
+using static TorchSharp.torch;
 
 namespace LLM4EHR.SafeTensors;
 
@@ -96,4 +97,11 @@ internal static class SafeTensorsHeader
             throw new BadInputException($"{where}: {dtypeName} [{string.Join(',', shape)}] needs {count * size} bytes, offsets span {end - begin}");
         return new SafeTensorInfo(prop.Name, dtypeName, dtype, shape, begin, end);
     }
+}
+
+/// <summary>One entry of a safetensors header: dtype, shape and byte range within the data section.</summary>
+public sealed record SafeTensorInfo(string Name, string DtypeName, ScalarType Dtype, long[] Shape, long Begin, long End)
+{
+    public long ElementCount => Shape.Aggregate(1L, (a, b) => a * b);
+    public long ByteLength => End - Begin;
 }

@@ -157,3 +157,27 @@ public sealed class SweepExecutor(string sweepDir)
         return e is BadInputException ? message : $"{e.GetType().Name}: {message}";
     }
 }
+
+/// <summary>What happened to a sweep run (reported through IProgress; front ends print it).</summary>
+public enum SweepEventKind
+{
+    Started,
+    Resumed,
+    Skipped,
+    Done,
+    Failed,
+    Interrupted,
+}
+
+/// <summary>One sweep run event: <see cref="Detail"/> holds the error of a failed run, the test metric of a finished one.</summary>
+public sealed record SweepEvent(SweepEventKind Kind, int Index, int Count, string Name, string? Detail = null);
+
+/// <summary>
+/// How a call into <see cref="SweepExecutor"/> ended: the manifest as it stands afterwards and whether it stopped on
+/// cancellation (the current run saved its checkpoint and is marked interrupted).
+/// </summary>
+public sealed record SweepOutcome(SweepManifest Manifest, bool Interrupted)
+{
+    public bool AnyFailed => Manifest.Runs.Any(r => r.Status == SweepRunStatus.Failed);
+    public bool AllDone => Manifest.Runs.All(r => r.Status == SweepRunStatus.Done);
+}

@@ -27,3 +27,6 @@ public sealed record SweepManifest
     public IReadOnlyList<(SweepRunStatus Status, int Count)> Counts() =>
         Enum.GetValues<SweepRunStatus>().Select(s => (s, Runs.Count(r => r.Status == s))).ToList();
 }
+
+/// <summary>The Slurm job array a sweep was submitted as (null job id after <c>--dry-run</c>: script written, not submitted).</summary>
+public sealed record SweepSlurmJob(string? JobId, string Script, DateTimeOffset Written);

@@ -83,3 +83,6 @@ public static class SweepPlanner
     private static IEnumerable<string> Describe(IReadOnlyList<SweepAxis> grid) =>
         grid.Select(a => $"{a.Key}={string.Join(',', a.Values)}");
 }
+
+/// <summary>What <c>llm4ehr sweep</c> was asked for: a base config, overrides shared by every run, and the grid.</summary>
+public sealed record SweepRequest(string SweepDir, string BaseConfig, IReadOnlyList<string> BaseOverrides, IReadOnlyList<SweepAxis> Grid);

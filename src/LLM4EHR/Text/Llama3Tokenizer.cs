@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using System.Text.RegularExpressions;
 using System.Text;
 using LLM4EHR.IO;
 using Microsoft.ML.Tokenizers;
@@ -151,4 +152,17 @@ public sealed class Llama3Tokenizer
             hash.AppendData(Encoding.UTF8.GetBytes($"{id} {name}\n"));
         return Convert.ToHexStringLower(hash.GetHashAndReset());
     }
+}
+
+/// <summary>
+/// Llama-3's pre-tokenizer split (the same pattern as cl100k_base). Source-generated so splitting is not the
+/// bottleneck of tokenization.
+/// </summary>
+internal static partial class Llama3PreTokenizer
+{
+    public const string Pattern =
+        @"(?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\r\n\p{L}\p{N}]?\p{L}+|\p{N}{1,3}| ?[^\s\p{L}\p{N}]+[\r\n]*|\s*[\r\n]+|\s+(?!\S)|\s+";
+
+    [GeneratedRegex(Pattern)]
+    public static partial Regex Regex();
 }

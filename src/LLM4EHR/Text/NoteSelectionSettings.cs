@@ -81,3 +81,30 @@ public sealed record NoteSelectionSettings
             throw new BadInputException($"text.empty_notes: unknown value {EmptyStays}");
     }
 }
+
+/// <summary>What to do with a stay that has no note inside the task horizon. Either way it is counted.</summary>
+public enum EmptyStayPolicy
+{
+    /// <summary>Keep it as BOS only (the seed: an empty joined text still tokenizes to BOS).</summary>
+    KeepBosOnly,
+    /// <summary>Leave it out of the tokenized split.</summary>
+    Skip,
+}
+
+/// <summary>Which notes of a stay to keep when it has more than <c>max_notes</c> inside the horizon.</summary>
+public enum NotePick
+{
+    /// <summary>The earliest notes (the seed's choice).</summary>
+    First,
+    /// <summary>The most recent notes (closest to the prediction time).</summary>
+    Last,
+}
+
+/// <summary>Which tokens survive when a stay's joined notes exceed <c>max_tokens</c>. BOS is always kept.</summary>
+public enum TruncationSide
+{
+    /// <summary>Keep the start and cut the end (the seed: Hugging Face <c>truncation=True</c>).</summary>
+    KeepStart,
+    /// <summary>Keep the most recent tokens and cut the start (after BOS).</summary>
+    KeepEnd,
+}

@@ -72,3 +72,12 @@ public sealed record TokenCollator(int PadId, PaddingSide Side = PaddingSide.Rig
         return positions.MoveToOuterDisposeScope();
     }
 }
+
+/// <summary>Where padding goes in a batch row. Positions of real tokens are the same either way.</summary>
+public enum PaddingSide
+{
+    /// <summary>Real tokens first, padding after (the usual choice for classification with masked pooling).</summary>
+    Right,
+    /// <summary>Padding first, real tokens last (last-token pooling, generation).</summary>
+    Left,
+}

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Security.Cryptography;
-using System.Text;
 using System.Text.Json;
+using System.Text;
 using LLM4EHR.Data;
 
 namespace LLM4EHR.Text;
@@ -92,3 +92,17 @@ public sealed class TokenizedSplitCache
         }
     }
 }
+
+/// <summary>How a tokenized split was obtained from the cache.</summary>
+public enum CacheOutcome
+{
+    /// <summary>A valid cache file for this exact input and settings was loaded; nothing was tokenized.</summary>
+    Hit,
+    /// <summary>No cache file for this key: tokenized and written.</summary>
+    Miss,
+    /// <summary>A cache file for this key existed but was unreadable or corrupt: tokenized again and rewritten.</summary>
+    Rebuilt,
+}
+
+/// <summary>A tokenized split from <see cref="TokenizedSplitCache"/>, how it was obtained and its cache file.</summary>
+public sealed record CachedSplit(TokenizedSplit Split, CacheOutcome Outcome, string CachePath);

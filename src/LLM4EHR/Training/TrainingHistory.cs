@@ -68,3 +68,18 @@ public sealed record TrainingHistory(IReadOnlyList<TrainingStepRecord> Steps, IR
         ? double.Parse(value.GetString()!, NumberStyles.Float, CultureInfo.InvariantCulture)
         : value.GetDouble();
 }
+
+/// <summary>
+/// One <c>"type": "epoch"</c> line of log.jsonl. <see cref="Val"/> holds the validation metrics (with "loss") of
+/// epochs that were evaluated; it is empty for epochs skipped by <c>eval_every</c>.
+/// </summary>
+public sealed record TrainingEpochRecord(int Epoch, long Step, double TrainLoss, IReadOnlyDictionary<string, double> Val, bool Improved, int? BestEpoch);
+
+/// <summary>
+/// One <c>"type": "step"</c> line of log.jsonl: an optimizer step (steps count over the whole run).
+/// <see cref="Seconds"/> is the step's wall time (NaN in logs written before it was recorded).
+/// </summary>
+public sealed record TrainingStepRecord(long Step, int Epoch, double Loss, double LearningRate, double TokensPerSecond, double GradNorm)
+{
+    public double Seconds { get; init; } = double.NaN;
+}

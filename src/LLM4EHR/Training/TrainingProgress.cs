@@ -16,3 +16,12 @@ public sealed record TrainingProgress(
     TimeSpan Elapsed,
     TimeSpan? Eta,
     IReadOnlyDictionary<string, double>? ValMetrics = null);
+
+/// <summary>What a <see cref="TrainingProgress"/> report is about.</summary>
+public enum TrainingPhase
+{
+    /// <summary>An optimizer step finished.</summary>
+    Train,
+    /// <summary>A validation pass finished (metrics attached).</summary>
+    Eval,
+}

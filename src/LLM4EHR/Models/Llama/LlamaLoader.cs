@@ -1,5 +1,5 @@
-using System.Text.Json;
 using System.Text.Json.Nodes;
+using System.Text.Json;
 using LLM4EHR.Runtime;
 using LLM4EHR.SafeTensors;
 using TorchSharp;
@@ -149,3 +149,31 @@ public static class LlamaLoader
         throw new BadInputException($"{folder}: no {SingleFile} or {IndexFile}");
     }
 }
+
+/// <summary>How <see cref="LlamaLoader"/> builds the model.</summary>
+public sealed record LlamaLoadOptions
+{
+    /// <summary>Device and compute dtype (CPU f32 by default; CUDA bf16 via <see cref="ComputeDevice.Resolve"/>).</summary>
+    public ComputeDevice Compute { get; init; } = ComputeDevice.Cpu;
+
+    /// <summary>Optional hook that may replace each linear as its weight streams in (e.g. NF4 quantization).</summary>
+    public LinearFactory? LinearFactory { get; init; }
+
+    /// <summary>
+    /// Refuse a weight holding NaN or ±Inf (a corrupted download or a broken conversion) at load, naming the tensor.
+    /// One pass over each tensor as it streams in; turn off with <c>model.check_weights: false</c>.
+    /// </summary>
+    public bool CheckFinite { get; init; } = true;
+
+    /// <summary>Progress: tensors placed so far out of the total.</summary>
+    public IProgress<(int Done, int Total)>? Progress { get; init; }
+}
+
+/// <summary>
+/// Called by the loader once per linear projection while weights stream in, with the HF module name
+/// (<c>model.layers.3.mlp.up_proj</c>), its weight [out, in] and bias [out] (null without bias), already in the
+/// compute dtype on the compute device. Return a module to put in its place (e.g. an NF4 linear), or null to
+/// keep a plain Linear holding these weights. The loader disposes its handles to weight and bias after the
+/// call: a factory that keeps them must take its own reference (<c>weight.detach()</c> shares storage, no copy).
+/// </summary>
+public delegate nn.Module<Tensor, Tensor>? LinearFactory(string moduleName, Tensor weight, Tensor? bias);
