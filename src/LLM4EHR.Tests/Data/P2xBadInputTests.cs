@@ -120,6 +120,67 @@ public sealed class P2xBadInputTests
             FailsWith(f => f["ts_tt"] = w => w.FloatList([1.0, 2.0])));
 
     [Fact]
+    public void Regular_series_wrong_width() =>
+        Assert.Equal($"{Where}: reg_ts: expected [48,34], got [48,33]",
+            FailsWith(f => f["reg_ts"] = w => w.DoubleArray([48, 33], new double[48 * 33])));
+
+    [Fact]
+    public void Regular_series_NaN_where_the_mask_says_observed()
+    {
+        var values = new double[48 * 34];
+        values[5 * 34 + 17 + 2] = 1;          // hour 5, channel 2 observed ...
+        values[5 * 34 + 2] = double.NaN;      // ... but NaN
+        Assert.Equal($"{Where}: reg_ts: row 5, column 2: NaN where the mask (column 19) says observed",
+            FailsWith(f => f["reg_ts"] = w => w.DoubleArray([48, 34], values)));
+    }
+
+    [Fact]
+    public void Regular_series_NaN_where_the_mask_says_missing_is_a_missing_value()
+    {
+        var fields = RecordPickle.ValidIhm();
+        var values = new double[48 * 34];
+        values[3 * 34 + 4] = double.NaN;      // mask 0: not observed
+        fields["reg_ts"] = w => w.DoubleArray([48, 34], values);
+        var stay = Assert.Single(P2xDataset.Parse(RecordPickle.Build(fields), File, ClinicalTask.Ihm));
+        Assert.True(double.IsNaN(stay.RegularSeries[3, 4]));
+    }
+
+    [Fact]
+    public void Regular_series_mask_that_is_not_0_or_1()
+    {
+        var values = new double[48 * 34];
+        values[34 + 30] = 0.5;
+        Assert.Equal($"{Where}: reg_ts: row 1, column 30 (mask of column 13): expected 0 or 1, got 0.5",
+            FailsWith(f => f["reg_ts"] = w => w.DoubleArray([48, 34], values)));
+    }
+
+    [Fact]
+    public void Irregular_series_NaN_where_its_mask_says_observed()
+    {
+        var values = Enumerable.Range(0, 51).Select(i => i * 0.5).ToArray();
+        values[17 + 3] = double.NaN;          // row 1, column 3; the valid record's mask is all ones
+        Assert.Equal($"{Where}: irg_ts: row 1, column 3: NaN where irg_ts_mask says observed",
+            FailsWith(f => f["irg_ts"] = w => w.DoubleArray([3, 17], values)));
+    }
+
+    [Fact]
+    public void Irregular_times_must_be_finite() =>
+        Assert.Equal($"{Where}: ts_tt: item 2: expected a finite hour, got NaN",
+            FailsWith(f => f["ts_tt"] = w => w.FloatList([1.0, 2.0, double.NaN])));
+
+    [Fact]
+    public void Zero_length_irregular_series_load()
+    {
+        var fields = RecordPickle.ValidIhm();
+        fields["irg_ts"] = w => w.DoubleArray([0, 17], []);
+        fields["irg_ts_mask"] = w => w.Int64Array([0, 17], []);
+        fields["ts_tt"] = w => w.FloatList([]);
+        var stay = Assert.Single(P2xDataset.Parse(RecordPickle.Build(fields), File, ClinicalTask.Ihm));
+        Assert.Equal(0, stay.IrregularSeries.Rows);
+        Assert.Empty(stay.IrregularTimes);
+    }
+
+    [Fact]
     public void Note_times_length_differs_from_texts() =>
         Assert.Equal($"{Where}: text_time: expected 2 times (one per text_data note), got 3",
             FailsWith(f => f["text_time"] = w => w.FloatList([1.0, 2.0, 3.0])));

@@ -88,7 +88,8 @@ public sealed class P2xNumpyVariantTests : IDisposable
           records, expected = [], []
           for i, (variant, dt, order, mask_dt) in enumerate(variants):
               n = 3 + i
-              reg = np.asarray(rng.normal(size=(hours, 34)), dtype=dt, order=order)
+              values = rng.normal(size=(hours, 17))
+              reg = np.asarray(np.concatenate([values, rng.integers(0, 2, size=(hours, 17))], axis=1), dtype=dt, order=order) # 17 values, 17 0/1 masks
               irg = np.asarray(rng.normal(size=(n, 17)), dtype=dt, order=order)
               mask = np.asarray(rng.integers(0, 2, size=(n, 17)), dtype=mask_dt, order=order)
               tt = np.sort(rng.uniform(0, hours, size=n))

@@ -15,6 +15,12 @@ public sealed record ExperimentConfig(
     /// <summary>What importing a Python seed config ignored or interpreted (empty for a native config).</summary>
     public IReadOnlyList<string> ImportNotes { get; init; } = [];
 
+    /// <summary>The time-series encoders (<c>series:</c>).</summary>
+    public SeriesSettings Series { get; init; } = SeriesSettings.Default;
+
+    /// <summary>Frozen-embedding mode (<c>embeddings:</c>).</summary>
+    public EmbeddingSettings Embeddings { get; init; } = EmbeddingSettings.Default;
+
     internal static ExperimentConfig Read(ConfigSection root)
     {
         string? taskText = root.OptionalText("task");
@@ -33,7 +39,11 @@ public sealed record ExperimentConfig(
             LoraSection.Read(root.SectionOrEmpty("lora"), model.Type),
             TextSettings.Read(root.SectionOrEmpty("text"), task),
             TrainingSettings.Read(root.SectionOrEmpty("training"), task),
-            OutputSettings.Read(root.SectionOrEmpty("output"), Path.Combine("runs", task.Id())));
+            OutputSettings.Read(root.SectionOrEmpty("output"), Path.Combine("runs", task.Id())))
+        {
+            Series = SeriesSettings.Read(root.SectionOrEmpty("series")),
+            Embeddings = EmbeddingSettings.Read(root.SectionOrEmpty("embeddings")),
+        };
         root.Finish();
         EncoderSettings.Check(root, config);
         return config;
@@ -42,5 +52,5 @@ public sealed record ExperimentConfig(
     internal YamlMappingNode ToYaml() => YamlOut.Map(
         ("task", YamlOut.Word(Task.Id())), ("data", Data.ToYaml()), ("model", Model.ToYaml()),
         ("quantization", Quantization.ToYaml()), ("lora", LoraSection.ToYaml(Lora)), ("text", Text.ToYaml()),
-        ("training", Training.ToYaml()), ("output", Output.ToYaml()));
+        ("training", Training.ToYaml()), ("series", Series.ToYaml()), ("embeddings", Embeddings.ToYaml()), ("output", Output.ToYaml()));
 }

@@ -37,6 +37,46 @@ public static class P2xFrames
         return new DataFrame(columns);
     }
 
+    /// <summary>
+    /// A stay's <c>reg_ts</c>, one row per hour: <c>hour</c>, the 17 channels by name (null where the mask is 0: the
+    /// file's fill value is not shown as a measurement), then <c>mask/&lt;channel&gt;</c> (0/1).
+    /// </summary>
+    public static DataFrame RegularSeries(IcuStay stay)
+    {
+        var reg = stay.RegularSeries;
+        var rows = Enumerable.Range(0, reg.Rows).ToList();
+        var columns = new List<DataFrameColumn> { new Int32DataFrameColumn("hour", rows.Select(r => (int?)r)) };
+        for (int c = 0; c < Series.SeriesChannels.Count; c++)
+        {
+            int channel = c, mask = Series.SeriesChannels.MaskColumn(c);
+            columns.Add(new DoubleDataFrameColumn(Series.SeriesChannels.Names[c], rows.Select(r => reg[r, mask] == 1 ? reg[r, channel] : (double?)null)));
+        }
+        for (int c = 0; c < Series.SeriesChannels.Count; c++)
+        {
+            int mask = Series.SeriesChannels.MaskColumn(c);
+            columns.Add(new Int32DataFrameColumn("mask/" + Series.SeriesChannels.Names[c], rows.Select(r => (int?)reg[r, mask])));
+        }
+        return new DataFrame(columns);
+    }
+
+    /// <summary>
+    /// A stay's irregular series (<c>irg_ts</c> with <c>ts_tt</c>), one row per measurement event: <c>hour</c>, then the
+    /// 17 channels (null where <c>irg_ts_mask</c> is 0). A stay with no events gives an empty frame with these columns.
+    /// </summary>
+    public static DataFrame IrregularSeries(IcuStay stay)
+    {
+        var irg = stay.IrregularSeries;
+        var rows = Enumerable.Range(0, irg.Rows).ToList();
+        var columns = new List<DataFrameColumn> { new DoubleDataFrameColumn("hour", rows.Select(r => (double?)stay.IrregularTimes[r])) };
+        for (int c = 0; c < Series.SeriesChannels.Count; c++)
+        {
+            int channel = c;
+            columns.Add(new DoubleDataFrameColumn(Series.SeriesChannels.Names[c],
+                rows.Select(r => stay.IrregularMask[r, channel] == 1 ? irg[r, channel] : (double?)null)));
+        }
+        return new DataFrame(columns);
+    }
+
     /// <summary>One row per note: stay (name), index (within the stay), hour, chars, text.</summary>
     public static DataFrame Notes(IReadOnlyList<IcuStay> stays)
     {

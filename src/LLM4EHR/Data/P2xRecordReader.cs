@@ -35,6 +35,9 @@ internal sealed class P2xRecordReader(string fileName, ClinicalTask task)
             var times = Vector(dict[P2xSchema.IrregularTimesKey], field.Of(P2xSchema.IrregularTimesKey));
             if (times.Length != irg.Rows)
                 throw field.Error(P2xSchema.IrregularTimesKey, $"expected {irg.Rows} times (rows of irg_ts), got {times.Length}");
+            P2xSeriesChecks.Regular(reg, field.Of(P2xSchema.RegularSeriesKey));
+            P2xSeriesChecks.Irregular(irg, mask, field.Of(P2xSchema.IrregularSeriesKey), field.Of(P2xSchema.IrregularMaskKey));
+            P2xSeriesChecks.Times(times, field.Of(P2xSchema.IrregularTimesKey));
             var notes = Notes(dict[P2xSchema.NoteTextsKey], dict[P2xSchema.NoteTimesKey], field);
             var (stayId, labels) = Labels(dict[P2xSchema.LabelKey], field.Of(P2xSchema.LabelKey));
             return new IcuStay(name, task, stayId, labels, reg, irg, mask, ImmutableCollectionsMarshal.AsImmutableArray(times), notes); // no copy: times is ours

@@ -37,8 +37,11 @@ public static class ClassifierFactory
     public static PooledClassifier Build(ExperimentConfig config, ComputeDevice compute, IProgress<(int Done, int Total)>? loadProgress = null) =>
         config.Model.Type switch
         {
+            ModelType.Llama when config.Embeddings.Cache is not null => Models.Fusion.FusionClassifiers.BuildProbe(config, compute),
             ModelType.Llama => BuildLlama(config, compute, loadProgress),
             ModelType.Belt or ModelType.Longformer or ModelType.Bigbird => Models.Encoders.EncoderClassifiers.Build(config, compute),
+            ModelType.Lstm or ModelType.Cnn or ModelType.Logreg => Models.TimeSeries.TimeSeriesClassifiers.Build(config, compute),
+            ModelType.Fusion => Models.Fusion.FusionClassifiers.BuildFusion(config, compute, () => LoadLlama(config, compute, loadProgress)),
             var other => throw new BadInputException($"model.type: '{other.Word()}' is not available in this build yet"),
         };
 
@@ -55,6 +58,19 @@ public static class ClassifierFactory
         bool gradientCheckpointing, int labelCount, long seed, ComputeDevice compute, IProgress<(int Done, int Total)>? loadProgress = null,
         bool checkWeights = true)
     {
+        var llama = LoadLlama(modelPath, quantization, gradientCheckpointing, compute, loadProgress, checkWeights);
+
+        var head = new PooledClassifierHead(llama.Config.HiddenSize, labelCount, seed);
+        return new PooledClassifier(llama, head, lora);
+    }
+
+    private static LlamaModel LoadLlama(ExperimentConfig config, ComputeDevice compute, IProgress<(int Done, int Total)>? loadProgress) =>
+        LoadLlama(config.Model.Path, config.Quantization, config.Model.GradientCheckpointing, compute, loadProgress, config.Model.CheckWeights);
+
+    /// <summary>The Llama backbone alone (NF4-quantized while it streams in when asked).</summary>
+    public static LlamaModel LoadLlama(string modelPath, QuantizationSettings quantization, bool gradientCheckpointing, ComputeDevice compute,
+        IProgress<(int Done, int Total)>? loadProgress = null, bool checkWeights = true)
+    {
         LinearFactory? quantize = null;
         if (quantization.Nf4)
         {
@@ -63,8 +79,6 @@ public static class ClassifierFactory
         }
         var llama = LlamaLoader.Load(modelPath, new LlamaLoadOptions { Compute = compute, LinearFactory = quantize, Progress = loadProgress, CheckFinite = checkWeights });
         llama.GradientCheckpointing = gradientCheckpointing;
-
-        var head = new PooledClassifierHead(llama.Config.HiddenSize, labelCount, seed);
-        return new PooledClassifier(llama, head, lora);
+        return llama;
     }
 }

@@ -19,6 +19,9 @@ public static class ExperimentMemoryPlan
     /// </summary>
     public static (LlamaConfig Shape, string Source) ModelShape(ExperimentConfig config, string? preset)
     {
+        if (!SeriesPipeline.NeedsModelFolder(config))
+            throw new BadInputException($"model.type: the memory plan models the Llama's training step; a {config.Model.Type.Word()} model" +
+                $"{(config.Embeddings.Cache is null ? "" : " on cached note embeddings")} loads no Llama (its step is a small fraction of one)");
         string json = Path.Combine(config.Model.Path, LlamaConfig.FileName);
         if (preset is not null)
             return (LlamaPresets.Get(preset), $"preset {preset}");

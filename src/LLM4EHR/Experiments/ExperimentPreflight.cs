@@ -19,7 +19,10 @@ public static class ExperimentPreflight
     {
         CheckRunFolder(config, runDir, resume);
         CheckData(config.Data);
-        CheckModel(config.Model);
+        if (SeriesPipeline.NeedsModelFolder(config))
+            CheckModel(config.Model);
+        if (config.Embeddings.Cache is { } cache && !File.Exists(cache))
+            throw new BadInputException($"embeddings.cache: {cache}: not found (write it first: llm4ehr embed --config <this config>)");
     }
 
     private static void CheckRunFolder(ExperimentConfig config, string runDir, bool resume)

@@ -46,8 +46,12 @@ public sealed class ExperimentRunner(ExperimentConfig config)
         var audit = Audit(splits);
 
         Directory.CreateDirectory(runDir);
+        bool modelFolder = SeriesPipeline.NeedsModelFolder(Config);
         if (resume)
-            ExperimentPreflight.RequireSameModel(runDir, Config.Model.Path);
+        {
+            if (modelFolder)
+                ExperimentPreflight.RequireSameModel(runDir, Config.Model.Path);
+        }
         else
         {
             if (Config.Output.Overwrite && RunLayout.ExistingRunFiles(runDir) is { Count: > 0 } previous)
@@ -57,14 +61,19 @@ public sealed class ExperimentRunner(ExperimentConfig config)
                 RunLayout.Clear(runDir);
             }
             ExperimentConfigLoader.Save(Config, RunLayout.Config(runDir));
-            ExperimentPreflight.SaveFingerprint(runDir, Config.Model.Path);
+            if (modelFolder)
+                ExperimentPreflight.SaveFingerprint(runDir, Config.Model.Path);
         }
-        Report("model", $"loading {Config.Model.Path} on {compute} [{compute.Reason}]{(Config.Quantization.Nf4 ? " (NF4)" : "")}");
+        var series = Series(splits, runDir, fit: !resume);
+        Report("model", modelFolder
+            ? $"loading {Config.Model.Path} on {compute} [{compute.Reason}]{(Config.Quantization.Nf4 ? " (NF4)" : "")}"
+            : $"building {Config.Model.Type.Word()} on {compute}{(Config.Embeddings.Cache is { } cache ? $" (note embeddings from {cache})" : "")}");
         using var model = ClassifierFactory.Build(Config, compute);
-        var parameters = ParameterCount.Of(Config);
+        var parameters = Config.Model.Type is ModelType.Llama or ModelType.Belt or ModelType.Longformer or ModelType.Bigbird && modelFolder
+            ? ParameterCount.Of(Config) : ParameterCount.Of(model);
         RunProvenance.Start(runDir, Config, splits, compute, resume, audit, parameters.Trainable, parameters.Total);
-        var collator = TokenCollator.For(splits.Tokenizer, Config.Text.PadSide);
-        var trainer = new Trainer(model, Config.Training, runDir, collator.Collate,
+        var collate = Collate(splits.Tokenizer, series);
+        var trainer = new Trainer(model, Config.Training, runDir, collate,
             (probs, labels) => PredictionSets.ValidationMetrics(Config.Task, probs, labels), compute.Device, Config.Text.BucketByLength);
 
         Report("train", $"{splits.Train.Count} train / {splits.Val.Count} val stays, {Config.Training.Epochs} epochs");
@@ -76,7 +85,7 @@ public sealed class ExperimentRunner(ExperimentConfig config)
         }
 
         TrainedWeights.Load(model, result.BestWeightsPath);
-        var test = EvaluateSplit(model, collator, splits.Test, runDir, "test", compute, cancellationToken);
+        var test = EvaluateSplit(model, collate, splits.Test, runDir, "test", compute, cancellationToken);
         RunProvenance.Finish(runDir, interrupted: false);
         ModelCard.Write(runDir);
         return new ExperimentResult(runDir, result, test, splits.Summaries);
@@ -94,6 +103,13 @@ public sealed class ExperimentRunner(ExperimentConfig config)
         var compute = ClassifierFactory.ResolveCompute(Config.Model);
         var splits = Prepare();
         Audit(splits);
+        if (!SeriesPipeline.NeedsModelFolder(Config))
+        {
+            using var built = ClassifierFactory.Build(Config, compute);
+            long count = ParameterCount.Of(built).Trainable;
+            return new ExperimentPlan(runDir, compute.ToString(), splits.Summaries, Trainer.TotalSteps(Config.Training, splits.Train.Count),
+                0, 0, count, count * 4 * 4);
+        }
         var counts = ParameterCount.Of(Config);
         long trainable = counts.Trainable, baseBytes;
         if (Config.Model.Type.IsEncoder()) // encoders are never NF4: frozen weights at the compute dtype
@@ -139,15 +155,20 @@ public sealed class ExperimentRunner(ExperimentConfig config)
 
     private EvaluationReport Evaluate(string runDir, P2xSplit split, CancellationToken cancellationToken)
     {
-        ExperimentPreflight.RequireSameModel(runDir, Config.Model.Path);
+        bool modelFolder = SeriesPipeline.NeedsModelFolder(Config);
+        if (modelFolder)
+            ExperimentPreflight.RequireSameModel(runDir, Config.Model.Path);
         WarnIfDataChanged(runDir, split);
         var compute = ClassifierFactory.ResolveCompute(Config.Model);
-        var tokenizer = ModelTokenizer.For(Config.Model);
-        var stays = Tokenize(split, tokenizer).Stays;
-        Report("model", $"loading {Config.Model.Path} on {compute}");
+        var tokenizer = SeriesPipeline.NeedsTokens(Config) ? ModelTokenizer.For(Config.Model) : null;
+        IReadOnlyList<IcuStay>? raw = tokenizer is null || SeriesPipeline.Applies(Config) ? LoadSplit(split) : null;
+        var stays = tokenizer is not null ? Tokenize(split, tokenizer).Stays : SeriesPipeline.WithoutTokens(raw!);
+        var series = SeriesPipeline.Applies(Config)
+            ? SeriesPipeline.Build(Config, new P2xSplits([], [], raw!), RunLayout.SeriesStandardizer(runDir), fit: false) : null;
+        Report("model", modelFolder ? $"loading {Config.Model.Path} on {compute}" : $"building {Config.Model.Type.Word()} on {compute}");
         using var model = ClassifierFactory.Build(Config, compute);
         TrainedWeights.Load(model, RunLayout.BestWeights(runDir));
-        return EvaluateSplit(model, TokenCollator.For(tokenizer, Config.Text.PadSide), stays, runDir, P2xSchema.SplitName(split), compute, cancellationToken);
+        return EvaluateSplit(model, Collate(tokenizer, series), stays, runDir, P2xSchema.SplitName(split), compute, cancellationToken);
     }
 
     /// <summary>The leakage/quality audit of the prepared splits; warnings are reported, or thrown under <see cref="StrictAudit"/>.</summary>
@@ -175,8 +196,47 @@ public sealed class ExperimentRunner(ExperimentConfig config)
             Report("warning", $"{file} is not the {name} split this run recorded in run.json (sha256 {recorded[..12]}…): the metrics are not comparable with the run's own");
     }
 
-    /// <summary>Creates demo assets if asked, then loads and tokenizes all three splits.</summary>
-    public PreparedSplits Prepare()
+    /// <summary>
+    /// Creates demo assets if asked, then loads and tokenizes all three splits (models that read no notes, or read them
+    /// from an embedding cache: loads them without tokens, no tokenizer).
+    /// </summary>
+    public PreparedSplits Prepare() => SeriesPipeline.NeedsTokens(Config) ? PrepareTokens() : PrepareWithoutTokens();
+
+    private PreparedSplits PrepareWithoutTokens()
+    {
+        if (DemoAssets.EnsureCohort(Config.Task, Config.Data))
+            Report("demo", $"wrote a synthetic {Config.Task.Id()} cohort to {Config.Data.Root}");
+        var raw = new P2xSplits(LoadSplit(P2xSplit.Train), LoadSplit(P2xSplit.Val), LoadSplit(P2xSplit.Test));
+        return new PreparedSplits(null, SeriesPipeline.WithoutTokens(raw.Train), SeriesPipeline.WithoutTokens(raw.Val), SeriesPipeline.WithoutTokens(raw.Test),
+            Enum.GetValues<P2xSplit>().ToDictionary(P2xSchema.SplitName, s => SeriesPipeline.Summary(raw[s])))
+        { Raw = raw };
+    }
+
+    private IReadOnlyList<IcuStay> LoadSplit(P2xSplit split)
+    {
+        Report("data", $"loading {P2xDataset.SplitPath(Config.Data.Root, split)}");
+        return P2xDataset.LoadSplit(Config.Data.Root, Config.Task, split);
+    }
+
+    // The series inputs of a series model (standardizer fitted on train and saved, or read back), else null.
+    private SeriesPipeline? Series(PreparedSplits splits, string runDir, bool fit)
+    {
+        if (!SeriesPipeline.Applies(Config))
+            return null;
+        var raw = splits.Raw ?? new P2xSplits(LoadSplit(P2xSplit.Train), LoadSplit(P2xSplit.Val), LoadSplit(P2xSplit.Test));
+        var series = SeriesPipeline.Build(Config, raw, RunLayout.SeriesStandardizer(runDir), fit);
+        Report("series", $"{series.Standardizer.Kind}: [{series.Steps} x {series.Width}] per stay, standardized with train statistics ({(fit ? "fitted" : "read back")})");
+        return series;
+    }
+
+    private Func<IReadOnlyList<TokenizedStay>, StayBatch> Collate(ITextTokenizer? tokenizer, SeriesPipeline? series)
+    {
+        Func<IReadOnlyList<TokenizedStay>, StayBatch>? tokens = tokenizer is null ? null : TokenCollator.For(tokenizer, Config.Text.PadSide).Collate;
+        return series?.Collate(tokens) ?? tokens ?? SeriesPipeline.EmptyTokens;
+    }
+
+    /// <summary>Creates demo assets if asked, then loads and tokenizes all three splits with the model folder's tokenizer.</summary>
+    public PreparedSplits PrepareTokens()
     {
         if (DemoAssets.EnsureCohort(Config.Task, Config.Data))
             Report("demo", $"wrote a synthetic {Config.Task.Id()} cohort to {Config.Data.Root}");
@@ -201,11 +261,11 @@ public sealed class ExperimentRunner(ExperimentConfig config)
         return cached.Split;
     }
 
-    private EvaluationReport EvaluateSplit(ISequenceClassifier model, TokenCollator collator, IReadOnlyList<TokenizedStay> stays,
+    private EvaluationReport EvaluateSplit(ISequenceClassifier model, Func<IReadOnlyList<TokenizedStay>, StayBatch> collate, IReadOnlyList<TokenizedStay> stays,
         string runDir, string splitName, ComputeDevice compute, CancellationToken cancellationToken)
     {
         Report("evaluate", $"{splitName}: {stays.Count} stays");
-        var predictions = Predictor.Predict(model, stays, collator.Collate, Config.Training.EvalBatchSize, compute.Device, cancellationToken);
+        var predictions = Predictor.Predict(model, stays, collate, Config.Training.EvalBatchSize, compute.Device, cancellationToken);
         var set = PredictionSets.From(Config.Task, predictions);
         var report = Evaluator.Evaluate(Config.Task, set, new EvaluationOptions
         {

@@ -60,11 +60,18 @@ public static class ModelCard
 
         md.AppendLine().AppendLine("## Preprocessing").AppendLine();
         md.AppendLine($"- Notes written as `{config.Text.Template.Replace("\n", "\\n")}`, joined by newlines after BOS; at most {config.Text.MaxTokens} tokens ({ConfigNames.Snake(config.Text.Truncation)}); stays without notes: {ConfigNames.Snake(config.Text.EmptyNotes)}.");
-        md.AppendLine($"- Tokenizer: {run["tokenizer"]?["kind"]} (vocabulary {run["tokenizer"]?["vocab_size"]}, sha256 `{Short(run["tokenizer"]?["sha256"])}`).");
+        if (config.Model.Type.ReadsSeries())
+            md.AppendLine($"- Time series: reg_ts [{config.Task.HorizonHours()} h × 34], standardized with train-split statistics (`{Data.Series.ColumnStandardizer.FileName}`); see data-schema/README.md.");
+        if (SeriesPipeline.NeedsTokens(config))
+            md.AppendLine($"- Tokenizer: {run["tokenizer"]?["kind"]} (vocabulary {run["tokenizer"]?["vocab_size"]}, sha256 `{Short(run["tokenizer"]?["sha256"])}`).");
 
         md.AppendLine().AppendLine("## Model").AppendLine();
-        md.AppendLine($"- Base: `{config.Model.Path}` (fingerprint `{Short(run["model"]?["fingerprint"])}`), frozen{(config.Quantization.Nf4 ? $", NF4 4-bit{(config.Quantization.DoubleQuant ? " with double quantization" : "")}" : "")}; {EncoderSettings.Describe(config.Model) ?? "final hidden states mask-mean-pooled"}, linear head, BCE loss.");
-        md.AppendLine(config.Lora.Enabled
+        if (SeriesModelText(config) is { } seriesText)
+            md.AppendLine(seriesText);
+        if (SeriesPipeline.NeedsModelFolder(config))
+            md.AppendLine($"- Base: `{config.Model.Path}` (fingerprint `{Short(run["model"]?["fingerprint"])}`), frozen{(config.Quantization.Nf4 ? $", NF4 4-bit{(config.Quantization.DoubleQuant ? " with double quantization" : "")}" : "")}; {EncoderSettings.Describe(config.Model) ?? "final hidden states mask-mean-pooled"}, linear head, BCE loss.");
+        if (config.Model.Type.ReadsNotes())
+            md.AppendLine(config.Lora.Enabled && config.Embeddings.Cache is null
             ? $"- LoRA r {config.Lora.R}, alpha {Hp(config.Lora.Alpha)}, dropout {Hp(config.Lora.Dropout)} on {string.Join(", ", config.Lora.Targets)}."
             : "- No adapters: only the head trains.");
         md.AppendLine($"- Parameters: {Count(run["parameters"]?["total"])} total, {Count(run["parameters"]?["trainable"])} trainable.");
@@ -122,7 +129,28 @@ public static class ModelCard
         yield return $"Single seed ({config.Training.Seed}): seed-to-seed variation is not reflected in the intervals, which cover test-set sampling only (use `llm4ehr sweep` over seeds).";
         if ((run["audit"] as JsonArray)?.OfType<JsonObject>().Any(f => (string?)f["severity"] == "warning") == true)
             yield return "The data audit raised warnings (above); results may be optimistic or unstable where they apply.";
-        yield return "Notes only: the time series in the same files were not used by this model.";
+        if (!config.Model.Type.ReadsSeries())
+            yield return "Notes only: the time series in the same files were not used by this model.";
+        else if (!config.Model.Type.ReadsNotes())
+            yield return "Time series only: the notes in the same files were not used by this model.";
+    }
+
+    // What a model reading the time series (or cached note embeddings) is made of; null for the plain note models.
+    private static string? SeriesModelText(ExperimentConfig config)
+    {
+        var s = config.Series;
+        string encoder = config.Model.Type == ModelType.Cnn || (config.Model.Type == ModelType.Fusion && s.Encoder == "cnn")
+            ? $"1-D CNN ({s.Layers} conv layers of {s.Hidden} filters, kernel {s.Kernel}, dropout {Hp(s.Dropout)}, global max pooling)"
+            : $"LSTM (hidden {s.Hidden}, {s.Layers} layers, dropout {Hp(s.Dropout)}, last hidden state)";
+        string notes = config.Embeddings.Cache is { } cache ? $"cached frozen note embeddings (`{cache}`)" : "the Llama note encoder (mask-mean-pooled)";
+        return config.Model.Type switch
+        {
+            ModelType.Lstm or ModelType.Cnn => $"- Time series: {encoder} over reg_ts (17 values standardized with train statistics, last observation carried forward, + 17 masks), linear head, BCE loss.",
+            ModelType.Logreg => $"- Time series: L2 logistic regression (lambda {Hp(s.L2)}) on 714 mimic3-benchmarks hand features of reg_ts, standardized with train statistics, missing features imputed with the train mean.",
+            ModelType.Fusion => $"- Fusion: {notes} and a {encoder} over reg_ts, pooled representations concatenated under one linear head, BCE loss.",
+            ModelType.Llama when config.Embeddings.Cache is not null => $"- Linear probe: L2 logistic regression (lambda {Hp(s.L2)}) on {notes}.",
+            _ => null,
+        };
     }
 
     private static string TaskText(ClinicalTask task) => task == ClinicalTask.Ihm

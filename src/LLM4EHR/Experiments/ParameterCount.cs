@@ -28,6 +28,20 @@ public sealed record ParameterCount(long Total, long Trainable)
         return new ParameterCount(total, trainable);
     }
 
+    /// <summary>
+    /// Counted on a built model (families without a config.json shape): trainable = what the optimizer updates;
+    /// total = that plus every frozen backbone parameter (a fusion's note backbone included).
+    /// </summary>
+    public static ParameterCount Of(Models.PooledClassifier model)
+    {
+        long trainable = model.TrainableParameters().Sum(p => p.Parameter.numel());
+        var modules = new List<TorchSharp.torch.nn.Module> { model.Backbone.Module };
+        if (model.Backbone is Models.Fusion.FusionBackbone fusion)
+            modules.Add(fusion.Notes.Module);
+        long frozen = modules.SelectMany(m => m.parameters()).Where(p => !p.requires_grad).Sum(p => p.numel());
+        return new ParameterCount(trainable + frozen, trainable);
+    }
+
     public static ParameterCount For(ExperimentConfig config, LlamaConfig shape)
     {
         long head = (long)config.Task.LabelCount() * (shape.HiddenSize + 1);

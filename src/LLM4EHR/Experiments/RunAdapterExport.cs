@@ -26,6 +26,8 @@ public static class RunAdapterExport
         if (!File.Exists(configPath) || !File.Exists(best))
             throw new BadInputException($"{runDir}: not a trained run (needs config.yaml and {Path.GetRelativePath(runDir, best)})");
         var config = ExperimentConfigLoader.Load(configPath);
+        if (config.Model.Type != ModelType.Llama)
+            throw new BadInputException($"{configPath}: model.type: {config.Model.Type.Word()}: only a llama run's adapters and head map onto peft's sequence classifier");
         if (!config.Lora.Enabled)
             throw new BadInputException($"{configPath}: lora.enabled is false: this run trained the head only, there are no adapters to export");
 

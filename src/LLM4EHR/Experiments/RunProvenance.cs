@@ -52,12 +52,15 @@ public static class RunProvenance
                 ["config_sha256"] = Sha256(Encoding.UTF8.GetBytes(ExperimentConfigLoader.ToYaml(config))),
                 ["synthetic_data"] = GeneratedFolder.IsSyntheticCohort(config.Data.Root),
                 ["data"] = Data(config, splits),
-                ["model"] = new JsonObject
-                {
-                    ["path"] = Path.GetFullPath(config.Model.Path),
-                    ["fingerprint"] = ModelFingerprint.Of(config.Model.Path),
-                },
-                ["tokenizer"] = Tokenizer(config.Model.Path, splits.Tokenizer),
+                ["model"] = SeriesPipeline.NeedsModelFolder(config)
+                    ? new JsonObject
+                    {
+                        ["type"] = config.Model.Type.Word(),
+                        ["path"] = Path.GetFullPath(config.Model.Path),
+                        ["fingerprint"] = ModelFingerprint.Of(config.Model.Path),
+                    }
+                    : new JsonObject { ["type"] = config.Model.Type.Word(), ["note_embeddings"] = config.Embeddings.Cache is { } cache ? Path.GetFullPath(cache) : null },
+                ["tokenizer"] = splits.Tokenizer is { } tokenizer ? Tokenizer(config.Model.Path, tokenizer) : null,
                 ["seeds"] = new JsonObject
                 {
                     ["training"] = config.Training.Seed,

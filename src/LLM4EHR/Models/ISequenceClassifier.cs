@@ -25,6 +25,12 @@ public interface ISequenceClassifier : IDisposable
     /// </summary>
     bool IsHeadParameter(string name) => name.StartsWith("head.", StringComparison.Ordinal);
 
+    /// <summary>
+    /// A regularization term added to the training loss (a scalar on the model's device, e.g. the L2 penalty of a
+    /// logistic regression), or null for none. Validation loss and metrics never include it.
+    /// </summary>
+    Tensor? Penalty() => null;
+
     /// <summary>Training mode enables dropout; eval mode disables it.</summary>
     void SetTrainingMode(bool training);
 }

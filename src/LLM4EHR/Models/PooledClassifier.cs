@@ -35,7 +35,7 @@ public sealed class PooledClassifier : ISequenceClassifier
         if (lora is not null)
             Adapters = LoraInjector.Inject(backbone.Linears
                 ?? throw new ArgumentException("this backbone has no linears for LoRA adapters", nameof(lora)), lora);
-        Head.to(DeviceOfBackbone() ?? CPU);
+        Head.to(DeviceOfBackbone() ?? Head.Weight.device); // a backbone without tensors (features, cached embeddings) leaves the head where it was built
     }
 
     public IBackbone Backbone { get; }
@@ -44,6 +44,12 @@ public sealed class PooledClassifier : ISequenceClassifier
     public LoraAdapterSet? Adapters { get; }
     public LoraSettings? LoraSettings => Adapters?.Settings;
     public int LabelCount => Head.LabelCount;
+
+    /// <summary>λ of an L2 penalty λ/2·‖head.weight‖² on the head (logistic regression; 0: none, the default).</summary>
+    public double HeadL2 { get; init; }
+
+    /// <summary>The head's L2 penalty, or null when <see cref="HeadL2"/> is 0.</summary>
+    public Tensor? Penalty() => HeadL2 > 0 ? Head.Weight.square().sum() * (0.5 * HeadL2) : null;
 
     /// <summary>Logits [B, K] float32.</summary>
     public Tensor Logits(StayBatch batch)

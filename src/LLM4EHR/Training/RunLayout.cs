@@ -17,6 +17,8 @@ public static class RunLayout
     public static string SplitOutputs(string runDir, string split) => Path.Combine(runDir, split);
     /// <summary>Fingerprint of the base model the run trained on (config.json + safetensors headers).</summary>
     public static string ModelFingerprint(string runDir) => Path.Combine(runDir, "base-model.sha256");
+    /// <summary>Train-split statistics a time-series model standardizes its inputs with (written when training starts).</summary>
+    public static string SeriesStandardizer(string runDir) => Path.Combine(runDir, Data.Series.ColumnStandardizer.FileName);
 
     /// <summary>Throws unless <paramref name="runDir"/> is free for a new run (no training log, no resume checkpoint).</summary>
     public static void RequireFresh(string runDir)
@@ -28,7 +30,7 @@ public static class RunLayout
     /// <summary>Every file a run writes, existing or not: the only files replacing a run may remove.</summary>
     public static IReadOnlyList<string> RunFiles(string runDir) =>
     [
-        Config(runDir), Log(runDir), ModelFingerprint(runDir), Path.Combine(runDir, Experiments.RunProvenance.FileName),
+        Config(runDir), Log(runDir), ModelFingerprint(runDir), SeriesStandardizer(runDir), Path.Combine(runDir, Experiments.RunProvenance.FileName),
         Path.Combine(runDir, Experiments.ModelCard.FileName), Path.Combine(runDir, Experiments.ModelCard.HtmlFileName), BestWeights(runDir), ResumeState(runDir),
         .. new[] { "val", "test" }.SelectMany(split => new[]
         {

@@ -200,7 +200,9 @@ public sealed class Trainer
             var labels = batch.Labels.to(logits.dtype);                            // [B, K]
             var loss = ClassificationLoss.BceWithLogits(logits, labels, posWeight);
             double weight = indices.Length / (double)stays;
-            (loss * weight).backward();
+            // A penalty (logistic regression's L2) is on the weights, not per stay: each micro-batch adds its share.
+            var objective = _model.Penalty() is { } penalty ? loss + penalty : loss;
+            (objective * weight).backward();
             lossSum += loss.item<float>() * weight;
             tokens += batch.RealTokens;
         }

@@ -4,7 +4,8 @@ namespace LLM4EHR.Data.Synthetic;
 /// Time series of a synthetic stay with realistic missingness: each of the 17 variables has its own
 /// observation rate (vitals often, labs rarely). <c>reg_ts</c> holds hourly values (forward-filled, 0 before
 /// the first observation, as the p2x preprocessing imputes) then the 17 masks; <c>irg_ts</c> holds raw
-/// events with 0 where a variable was not measured.
+/// events with 0 where a variable was not measured. The series carry their own signal (see <see cref="Signal"/>),
+/// independent of what the notes say.
 /// </summary>
 internal static class SyntheticSeries
 {
@@ -12,21 +13,41 @@ internal static class SyntheticSeries
     private static readonly double[] ObservedRate =
         [0.02, 0.55, 0.25, 0.90, 0.25, 0.25, 0.25, 0.30, 0.92, 0.10, 0.90, 0.15, 0.88, 0.93, 0.60, 0.05, 0.08];
 
+    // Vitals a sick stay pushes up (+1) or down (-1): diastolic BP, GCS eye, heart rate, mean BP, respiratory rate,
+    // systolic BP, temperature (indexes in SeriesChannels order); the others carry no severity.
+    private static readonly (int Channel, int Sign)[] SeverityChannels = [(1, -1), (3, -1), (8, 1), (10, -1), (12, 1), (13, -1), (14, 1)];
+
+    // Often-observed channels a Pheno series cause shifts: label k moves channel PhenoChannels[k % 11], up for
+    // k / 11 even, down otherwise.
+    private static readonly int[] PhenoChannels = [8, 13, 10, 12, 3, 1, 14, 7, 2, 4, 5];
+
+    /// <summary>What the series of one stay carry.</summary>
+    /// <param name="Severity">IHM severity s (~N(0,1)): the stationary level of the severity vitals moves by 0.53·s (drift 0.08·s per hour over 1 − 0.85).</param>
+    /// <param name="Shifted">Pheno labels whose series cause is present: each moves its channel's level by 1.</param>
+    public readonly record struct Signal(double Severity, IReadOnlyList<int> Shifted);
+
     public static (SeriesMatrix Regular, SeriesMatrix Irregular, SeriesMatrix Mask, double[] Times) Generate(
-        Random rng, int hours, double severity)
+        Random rng, int hours, Signal signal)
     {
         const int v = P2xSchema.VariableCount;
-        // Hidden normalized state per variable: AR(1) drift; sicker stays drift away from 0.
+        // Per-hour drift toward each variable's stationary level (AR(1) with coefficient 0.85: level / 0.15).
+        var drift = new double[v];
+        foreach (var (channel, sign) in SeverityChannels)
+            drift[channel] += 0.08 * sign * signal.Severity;
+        foreach (int k in signal.Shifted)
+            drift[PhenoChannels[k % PhenoChannels.Length]] += (k / PhenoChannels.Length % 2 == 0 ? 1 : -1) * 0.15;
+        // Hidden normalized state per variable: AR(1) around its stationary level.
         var level = new double[v];
         for (int j = 0; j < v; j++)
-            level[j] = Gaussian(rng) * 0.5 + severity * (j % 3 == 0 ? 0.6 : 0.2);
+            level[j] = Gaussian(rng) * 0.5 + drift[j] / 0.15;
+        double severity = signal.Severity;
 
         var regular = new double[hours * P2xSchema.RegularColumns]; // [hours × 34]
         var last = new double[v];
         for (int h = 0; h < hours; h++)
             for (int j = 0; j < v; j++)
             {
-                level[j] = 0.85 * level[j] + 0.35 * Gaussian(rng) + 0.05 * severity;
+                level[j] = 0.85 * level[j] + 0.35 * Gaussian(rng) + drift[j];
                 bool seen = rng.NextDouble() < ObservedRate[j];
                 if (seen)
                     last[j] = Math.Round(level[j], 6);
@@ -55,6 +76,6 @@ internal static class SyntheticSeries
             new SeriesMatrix(events, v, irregular), new SeriesMatrix(events, v, mask), times);
     }
 
-    private static double Gaussian(Random rng) =>
+    internal static double Gaussian(Random rng) =>
         Math.Sqrt(-2 * Math.Log(1 - rng.NextDouble())) * Math.Cos(2 * Math.PI * rng.NextDouble());
 }
