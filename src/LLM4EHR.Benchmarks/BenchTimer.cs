@@ -5,6 +5,21 @@ namespace LLM4EHR.Benchmarks;
 /// <summary>Times an action as benchmarks must (src/LLM4EHR.Benchmarks/README.md): warm-ups, then the median of several runs.</summary>
 public static class BenchTimer
 {
+    /// <summary>Runs <paramref name="measure"/> on <paramref name="threads"/> libtorch threads, then restores the caller's count.</summary>
+    public static T WithThreads<T>(int threads, Func<T> measure)
+    {
+        int callerThreads = TorchSharp.torch.get_num_threads();
+        TorchSharp.torch.set_num_threads(threads);
+        try
+        {
+            return measure();
+        }
+        finally
+        {
+            TorchSharp.torch.set_num_threads(callerThreads);
+        }
+    }
+
     public static TimingStats Measure(Action action, int warmups, int runs)
     {
         if (runs < 1) throw new ArgumentOutOfRangeException(nameof(runs));

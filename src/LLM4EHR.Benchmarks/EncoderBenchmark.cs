@@ -18,19 +18,8 @@ namespace LLM4EHR.Benchmarks;
 /// </summary>
 public static class EncoderBenchmark
 {
-    public static EncoderBenchResult Run(EncoderBenchOptions o, IProgress<string>? progress = null)
-    {
-        int callerThreads = get_num_threads();
-        set_num_threads(o.Threads);
-        try
-        {
-            return Measure(o, progress);
-        }
-        finally
-        {
-            set_num_threads(callerThreads);
-        }
-    }
+    public static EncoderBenchResult Run(EncoderBenchOptions o, IProgress<string>? progress = null) =>
+        BenchTimer.WithThreads(o.Threads, () => Measure(o, progress));
 
     private static EncoderBenchResult Measure(EncoderBenchOptions o, IProgress<string>? progress)
     {

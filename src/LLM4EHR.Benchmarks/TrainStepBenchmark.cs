@@ -17,19 +17,8 @@ namespace LLM4EHR.Benchmarks;
 /// </summary>
 public static class TrainStepBenchmark
 {
-    public static TrainStepResult Run(TrainStepOptions o, IProgress<string>? progress = null)
-    {
-        int callerThreads = get_num_threads();
-        set_num_threads(o.Threads);
-        try
-        {
-            return Measure(o, progress);
-        }
-        finally
-        {
-            set_num_threads(callerThreads);
-        }
-    }
+    public static TrainStepResult Run(TrainStepOptions o, IProgress<string>? progress = null) =>
+        BenchTimer.WithThreads(o.Threads, () => Measure(o, progress));
 
     private static TrainStepResult Measure(TrainStepOptions o, IProgress<string>? progress)
     {

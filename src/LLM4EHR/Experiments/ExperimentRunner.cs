@@ -280,21 +280,8 @@ public sealed class ExperimentRunner(ExperimentConfig config)
         return report;
     }
 
-    /// <summary>Where tokenized splits are cached: <c>$LLM4EHR_CACHE</c>, else <c>$XDG_CACHE_HOME/llm4ehr</c> or <c>~/.cache/llm4ehr</c>.</summary>
-    public static string DefaultTokenCacheDirectory
-    {
-        get
-        {
-            string? root = Environment.GetEnvironmentVariable("LLM4EHR_CACHE");
-            if (string.IsNullOrWhiteSpace(root))
-            {
-                string xdg = Environment.GetEnvironmentVariable("XDG_CACHE_HOME") ?? "";
-                string home = Environment.GetFolderPath(Environment.SpecialFolder.UserProfile);
-                root = Path.Combine(xdg.Length > 0 ? xdg : Path.Combine(home, ".cache"), "llm4ehr");
-            }
-            return Path.Combine(root, "tokenized");
-        }
-    }
+    /// <summary>Where tokenized splits are cached by default (<see cref="TokenizedSplitCache.DefaultDirectory"/>).</summary>
+    public static string DefaultTokenCacheDirectory => TokenizedSplitCache.DefaultDirectory;
 
     private void Report(string stage, string detail) => Stages?.Report(new ExperimentStage(stage, detail));
 }

@@ -15,6 +15,22 @@ namespace LLM4EHR.Text;
 /// </summary>
 public sealed class TokenizedSplitCache
 {
+    /// <summary>Where tokenized splits are cached: <c>$LLM4EHR_CACHE</c>, else <c>$XDG_CACHE_HOME/llm4ehr</c> or <c>~/.cache/llm4ehr</c>.</summary>
+    public static string DefaultDirectory
+    {
+        get
+        {
+            string? root = Environment.GetEnvironmentVariable("LLM4EHR_CACHE");
+            if (string.IsNullOrWhiteSpace(root))
+            {
+                string xdg = Environment.GetEnvironmentVariable("XDG_CACHE_HOME") ?? "";
+                string home = Environment.GetFolderPath(Environment.SpecialFolder.UserProfile);
+                root = Path.Combine(xdg.Length > 0 ? xdg : Path.Combine(home, ".cache"), "llm4ehr");
+            }
+            return Path.Combine(root, "tokenized");
+        }
+    }
+
     private const string Extension = ".l4tok";
 
     public TokenizedSplitCache(string directory)
