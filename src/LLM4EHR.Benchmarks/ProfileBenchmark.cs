@@ -15,7 +15,8 @@ namespace LLM4EHR.Benchmarks;
 /// <c>bench profile</c>: where one training step of the bench model goes. TorchSharp 0.107 binds no profiler
 /// (libtorch's lives behind C++ symbols only), so the split is made by timing: the step itself in place, cut at the
 /// loss and after backward (forward / backward / optimizer); then each component alone, at the step's shapes and
-/// dtype, with the model's own modules (layer 0's), forward and then backward of a leaf input, median of several runs;
+/// dtype, with the model's own modules (layer 0's), forward and then backward of a leaf input, timed in rounds (each
+/// component once a round) and the median taken;
 /// each item's time × how often the step runs it. <see cref="ProfileResult.Coverage"/> says how far the parts sum to
 /// the whole (isolated parts run hot in cache and miss the glue between them, so expect some tens of percent off).
 /// </summary>
@@ -47,7 +48,9 @@ public static class ProfileBenchmark
     /// <summary>Times each component of a decoder layer (and the parts outside the layers) alone, at the step's shapes.</summary>
     private sealed class ComponentTimer(BenchStep step, int warmups, int runs)
     {
-        private readonly List<ProfileItem> _items = [];
+        private readonly List<Probe> _probes = [];
+
+        private sealed record Probe(string Name, ProfileGroup Group, int FwdCount, int BwdCount, Tensor[] Inputs, Func<Tensor[], Tensor> F);
 
         public List<ProfileItem> Items()
         {
@@ -88,7 +91,7 @@ public static class ProfileBenchmark
             Add("swiglu", ProfileGroup.Pointwise, l, l, [inter, inter], v => F.silu(v[0]) * v[1]);
             Add("residual add", ProfileGroup.Pointwise, 2 * l, 2 * l, [x, x], v => v[0] + v[1]);
             Add("pool + head + bce", ProfileGroup.HeadLoss, 1, 1, [x], v => step.HeadLoss(v[0]));
-            return _items;
+            return RunRounds();
         }
 
         // A frozen base linear (under its LoRA wrapper if any): the matmul as its own item, the adapter (LoRA) and the
@@ -113,29 +116,41 @@ public static class ProfileBenchmark
             }
         }
 
-        /// <summary>Forward of <paramref name="f"/> on leaf copies of the inputs (requiring grad), then its backward: medians, ms.</summary>
-        private void Add(string name, ProfileGroup group, int fwdCount, int bwdCount, Tensor[] inputs, Func<Tensor[], Tensor> f)
+        private void Add(string name, ProfileGroup group, int fwdCount, int bwdCount, Tensor[] inputs, Func<Tensor[], Tensor> f) =>
+            _probes.Add(new Probe(name, group, fwdCount, bwdCount, inputs, f));
+
+        /// <summary>
+        /// Times every probe once per round, round after round (warm-ups first), and takes each one's medians: on a shared
+        /// machine a load spike then lands on one round of many items, not on every run of one item.
+        /// </summary>
+        private List<ProfileItem> RunRounds()
         {
-            var fwd = new double[runs];
-            var bwd = new double[runs];
-            for (int i = -warmups; i < runs; i++)
-            {
-                using var scope = NewDisposeScope();
-                var leaves = inputs.Select(x => x.detach().requires_grad_(bwdCount > 0)).ToArray();
-                long t0 = Stopwatch.GetTimestamp();
-                var y = f(leaves);
-                double forwardMs = Stopwatch.GetElapsedTime(t0).TotalMilliseconds, backwardMs = 0;
-                if (bwdCount > 0 && y.requires_grad)
+            var fwd = _probes.Select(_ => new double[runs]).ToArray();
+            var bwd = _probes.Select(_ => new double[runs]).ToArray();
+            for (int round = -warmups; round < runs; round++)
+                for (int p = 0; p < _probes.Count; p++)
                 {
-                    var grad = ones_like(y);
-                    long t1 = Stopwatch.GetTimestamp();
-                    y.backward([grad]);
-                    backwardMs = Stopwatch.GetElapsedTime(t1).TotalMilliseconds;
+                    var (f, b) = Time(_probes[p]);
+                    if (round >= 0)
+                        (fwd[p][round], bwd[p][round]) = (f, b);
                 }
-                if (i >= 0)
-                    (fwd[i], bwd[i]) = (forwardMs, backwardMs);
-            }
-            _items.Add(new ProfileItem(name, group, BenchTimer.Median(fwd), BenchTimer.Median(bwd), fwdCount, bwdCount));
+            return [.. _probes.Select((p, i) => new ProfileItem(p.Name, p.Group, BenchTimer.Median(fwd[i]), BenchTimer.Median(bwd[i]), p.FwdCount, p.BwdCount))];
+        }
+
+        /// <summary>Forward of the probe on leaf copies of its inputs (requiring grad when it has a backward), then its backward, ms.</summary>
+        private static (double Forward, double Backward) Time(Probe probe)
+        {
+            using var scope = NewDisposeScope();
+            var leaves = probe.Inputs.Select(x => x.detach().requires_grad_(probe.BwdCount > 0)).ToArray();
+            long t0 = Stopwatch.GetTimestamp();
+            var y = probe.F(leaves);
+            double forwardMs = Stopwatch.GetElapsedTime(t0).TotalMilliseconds;
+            if (probe.BwdCount == 0 || !y.requires_grad)
+                return (forwardMs, 0);
+            var grad = ones_like(y);
+            long t1 = Stopwatch.GetTimestamp();
+            y.backward([grad]);
+            return (forwardMs, Stopwatch.GetElapsedTime(t1).TotalMilliseconds);
         }
     }
 }
