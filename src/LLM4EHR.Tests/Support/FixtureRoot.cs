@@ -19,10 +19,21 @@ public static class FixtureRoot
         }
     }
 
+    /// <summary>
+    /// Fixtures this repository generates itself (<c>src/LLM4EHR.Tests/fixtures-generated</c>, each kind with the script
+    /// that writes it under <c>src/LLM4EHR.Tests/parity</c>): committed, so tests need no Python; not in the shared set.
+    /// </summary>
+    public static string GeneratedPath => System.IO.Path.Combine(RepoRoot.Path, "src", "LLM4EHR.Tests", "fixtures-generated");
+
     /// <summary>Case folders of one fixture kind (e.g. "p2x"), sorted; fails loudly if the kind folder is missing.</summary>
-    public static IEnumerable<object[]> Cases(string kind)
+    public static IEnumerable<object[]> Cases(string kind) => CasesUnder(Path, kind);
+
+    /// <summary>Case folders of one generated kind (e.g. "bigbird-parity"), as <see cref="Cases"/>.</summary>
+    public static IEnumerable<object[]> GeneratedCases(string kind) => CasesUnder(GeneratedPath, kind);
+
+    private static IEnumerable<object[]> CasesUnder(string root, string kind)
     {
-        var dir = System.IO.Path.Combine(Path, kind);
+        var dir = System.IO.Path.Combine(root, kind);
         if (!Directory.Exists(dir))
             throw new DirectoryNotFoundException($"fixture folder '{dir}' not found (set LLM4EHR_FIXTURES)");
         return Directory.GetDirectories(dir).OrderBy(d => d, StringComparer.Ordinal)

@@ -14,7 +14,7 @@ public static class GeneratedFolder
     public const string MarkerName = ".llm4ehr-generated.json";
 
     /// <summary>Kinds of generated content (the marker's <c>kind</c>).</summary>
-    public const string SyntheticCohort = "synthetic-p2x-cohort", RandomModel = "random-llama";
+    public const string SyntheticCohort = "synthetic-p2x-cohort", RandomModel = "random-llama", RandomEncoder = "random-encoder";
 
     /// <summary>Throws unless generated files of <paramref name="kind"/> may be written into <paramref name="dir"/>.</summary>
     public static void RequireWritable(string dir, string kind, string purpose)

@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text.Json.Nodes;
 using System.Text.Json;
 
@@ -56,7 +55,7 @@ public sealed record LlamaConfig
         {
             throw new BadInputException($"{source}: not valid JSON ({e.Message.Split('\n')[0]})", e);
         }
-        var r = new ConfigReader(root, source);
+        var r = new JsonConfigReader(root, source);
         int hidden = r.Int("hidden_size");
         int heads = r.Int("num_attention_heads");
         int kvHeads = r.OptionalInt("num_key_value_heads") ?? heads;
@@ -100,7 +99,7 @@ public sealed record LlamaConfig
             return null;
         if (node is not JsonObject obj)
             throw new BadInputException($"{source}: rope_scaling: expected an object or null");
-        var r = new ConfigReader(obj, source, "rope_scaling.");
+        var r = new JsonConfigReader(obj, source, "rope_scaling.");
         // Older configs spell the key "type"; transformers accepts both.
         string type = r.OptionalString("rope_type") ?? r.OptionalString("type")
             ?? throw new BadInputException($"{source}: rope_scaling.rope_type is missing");
@@ -116,54 +115,6 @@ public sealed record LlamaConfig
                 return s;
             default:
                 throw new BadInputException($"{source}: rope_scaling.rope_type: unsupported rope type '{type}' (supported: default, llama3)");
-        }
-    }
-
-    /// <summary>Typed access to JSON keys with one-line errors.</summary>
-    private sealed class ConfigReader(JsonObject obj, string source, string prefix = "")
-    {
-        private JsonNode? Get(string key) => obj.TryGetPropertyValue(key, out var v) ? v : null;
-
-        private BadInputException Bad(string key, string what) => new($"{source}: {prefix}{key}: {what}");
-
-        public int Int(string key) => OptionalInt(key) ?? throw Bad(key, "missing");
-        public int PositiveInt(string key) => Int(key) is var v && v > 0 ? v : throw Bad(key, $"must be positive, got {v}");
-        public double Double(string key) => OptionalDouble(key) ?? throw Bad(key, "missing");
-
-        public int? OptionalInt(string key)
-        {
-            var v = Get(key);
-            if (v is null) return null;
-            if (v is JsonValue jv && jv.TryGetValue<long>(out long l) && l is >= int.MinValue and <= int.MaxValue)
-                return (int)l;
-            if (v is JsonValue jd && jd.TryGetValue<double>(out double d) && d == Math.Floor(d) && Math.Abs(d) < int.MaxValue)
-                return (int)d;
-            throw Bad(key, $"expected an integer, got {v.ToJsonString()}");
-        }
-
-        public double? OptionalDouble(string key)
-        {
-            var v = Get(key);
-            if (v is null) return null;
-            if (v is JsonValue jv && jv.TryGetValue<double>(out double d))
-                return d;
-            if (v is JsonValue js && js.TryGetValue<string>(out var s) && double.TryParse(s, NumberStyles.Float, CultureInfo.InvariantCulture, out d))
-                return d;
-            throw Bad(key, $"expected a number, got {v.ToJsonString()}");
-        }
-
-        public bool? OptionalBool(string key)
-        {
-            var v = Get(key);
-            if (v is null) return null;
-            return v is JsonValue jv && jv.TryGetValue<bool>(out bool b) ? b : throw Bad(key, $"expected true/false, got {v.ToJsonString()}");
-        }
-
-        public string? OptionalString(string key)
-        {
-            var v = Get(key);
-            if (v is null) return null;
-            return v is JsonValue jv && jv.TryGetValue<string>(out var s) ? s : throw Bad(key, $"expected a string, got {v.ToJsonString()}");
         }
     }
 }

@@ -9,7 +9,7 @@ using static TorchSharp.torch;
 namespace LLM4EHR.Models.Llama;
 
 /// <summary>One pre-norm transformer block (HF <c>LlamaDecoderLayer</c>): x + attn(norm(x)), then h + mlp(norm(h)).</summary>
-public sealed class LlamaDecoderLayer : nn.Module
+public sealed class LlamaDecoderLayer : nn.Module, ICheckpointLayer
 {
     [ComponentName(Name = "self_attn")] internal readonly LlamaAttention SelfAttn;
     [ComponentName(Name = "mlp")] internal readonly LlamaMLP Mlp;
@@ -41,4 +41,9 @@ public sealed class LlamaDecoderLayer : nn.Module
 
     /// <summary>Parameters inside this layer that currently require grad (LoRA adapters, unfrozen weights).</summary>
     internal List<Parameter> TrainableParameters() => parameters().Where(p => p.requires_grad).ToList();
+
+    List<Parameter> ICheckpointLayer.TrainableParameters() => TrainableParameters();
+
+    // Context as LlamaModel passes it to LayerCheckpoint: cos, sin, mask.
+    Tensor ICheckpointLayer.Forward(Tensor x, IReadOnlyList<Tensor?> context) => Forward(x, context[0]!, context[1]!, context[2]);
 }

@@ -37,6 +37,10 @@ public sealed record LoraSettings
         _ => throw new ArgumentOutOfRangeException(nameof(task)),
     };
 
+    /// <summary>Last name segments of every linear a model family exposes: Llama's projections, then the encoders'.</summary>
+    public static IReadOnlyList<string> KnownTargets { get; } =
+        [.. Llama.LlamaProjections.ShortNames, .. Encoders.EncoderModel.ProjectionShortNames];
+
     /// <summary>Throws <see cref="BadInputException"/> naming the bad field.</summary>
     public void Validate(string source = "lora settings")
     {
@@ -44,9 +48,9 @@ public sealed record LoraSettings
         if (!(Alpha > 0)) throw new BadInputException($"{source}: alpha: must be > 0, got {Alpha}");
         if (!(Dropout >= 0 && Dropout < 1)) throw new BadInputException($"{source}: dropout: must be in [0, 1), got {Dropout}");
         if (Targets.Count == 0) throw new BadInputException($"{source}: targets: empty");
-        var unknown = Targets.Where(t => !Llama.LlamaProjections.ShortNames.Contains(t)).ToList();
+        var unknown = Targets.Where(t => !KnownTargets.Contains(t)).ToList();
         if (unknown.Count > 0)
-            throw new BadInputException($"{source}: targets: unknown [{string.Join(", ", unknown)}] (allowed: {string.Join(", ", Llama.LlamaProjections.ShortNames)})");
+            throw new BadInputException($"{source}: targets: unknown [{string.Join(", ", unknown)}] (allowed: {string.Join(", ", KnownTargets)})");
     }
 
     // Records compare lists by reference; settings read back from JSON must compare equal by value.

@@ -2,13 +2,25 @@ using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
-// Shape key (README, "Shape key"): B batch, T tokens, H hidden, A attention (query) heads, G key/value heads,
-// D head dim (H / A), I MLP width, V vocabulary, K labels.
+// Shape key (README, "Shape key"): B batch, T tokens, H hidden.
 
-namespace LLM4EHR.Models.Llama;
+namespace LLM4EHR.Models;
+
+/// <summary>A layer <see cref="LayerCheckpoint"/> can recompute: hidden state in, hidden state out, plus context tensors.</summary>
+internal interface ICheckpointLayer
+{
+    /// <summary>Whether the layer is in training mode (dropout active: the RNG is replayed for the recompute).</summary>
+    bool training { get; }
+
+    /// <summary>x [B, T, H] and the layer's context tensors (masks, rotary tables; null where absent) → [B, T, H].</summary>
+    Tensor Forward(Tensor x, IReadOnlyList<Tensor?> context);
+
+    /// <summary>Parameters inside the layer that currently require grad (LoRA adapters, unfrozen weights).</summary>
+    List<Parameter> TrainableParameters();
+}
 
 /// <summary>
-/// Activation checkpointing for one decoder layer, as a custom autograd function: forward runs without grad and
+/// Activation checkpointing for one transformer layer (Llama decoder or encoder layer), as a custom autograd function: forward runs without grad and
 /// keeps only its inputs; backward recomputes the layer with grad enabled and differentiates it.
 /// <para>
 /// The layer's trainable parameters (LoRA adapters, anything unfrozen) are passed as explicit inputs, so the
@@ -29,28 +41,31 @@ internal sealed class LayerCheckpoint : autograd.SingleTensorFunction<LayerCheck
 {
     public override string Name => nameof(LayerCheckpoint);
 
-    // Argument layout of apply(): layer, x, cos, sin, mask (or null), then the layer's trainable parameters.
-    private const int FirstParameter = 5;
+    // Argument layout of apply(): layer, context count, x, the context tensors (null where absent), then the layer's
+    // trainable parameters.
+    private const int FirstContext = 3;
 
     /// <summary>Runs <paramref name="layer"/> on x [B, T, H] with checkpointing; returns [B, T, H].</summary>
-    public static Tensor Run(LlamaDecoderLayer layer, Tensor x, Tensor cos, Tensor sin, Tensor? mask)
+    public static Tensor Run(ICheckpointLayer layer, Tensor x, params Tensor?[] context)
     {
-        var args = new List<object?> { layer, x, cos, sin, mask };
+        var args = new List<object?> { layer, context.Length, x };
+        args.AddRange(context);
         args.AddRange(layer.TrainableParameters());
         return apply(args.ToArray()!);
     }
 
     public override Tensor forward(autograd.AutogradContext ctx, params object[] vars)
     {
-        var layer = (LlamaDecoderLayer)vars[0];
-        var x = (Tensor)vars[1];
-        var cos = (Tensor)vars[2];
-        var sin = (Tensor)vars[3];
-        var mask = vars[4] as Tensor;
-        ctx.save_for_backward([x, cos, sin, mask!]);
+        var layer = (ICheckpointLayer)vars[0];
+        int count = (int)vars[1];
+        var x = (Tensor)vars[2];
+        var context = vars.Skip(FirstContext).Take(count).Select(v => v as Tensor).ToArray();
+        // Saved variables skip nulls: keep which context slots were present to rebuild the list in backward.
+        ctx.save_for_backward([x, .. context.Where(c => c is not null)!]);
+        ctx.save_data("present", context.Select(c => c is not null).ToArray());
         ctx.save_data("layer", layer);
         ctx.save_data("x_requires_grad", x.requires_grad);
-        ctx.save_data("parameters", vars.Skip(FirstParameter).Cast<Parameter>().ToList());
+        ctx.save_data("parameters", vars.Skip(FirstContext + count).Cast<Parameter>().ToList());
         byte[]? rng = null;
         long? cudaSeed = null;
         if (layer.training)
@@ -66,7 +81,7 @@ internal sealed class LayerCheckpoint : autograd.SingleTensorFunction<LayerCheck
         ctx.save_data("rng", rng!);
         ctx.save_data("cuda_seed", cudaSeed!);
         // apply() already runs this under no_grad: nothing but the inputs above is kept.
-        return layer.Forward(x, cos, sin, mask);
+        return layer.Forward(x, context);
     }
 
     /// <summary>A seed for the CUDA generator, drawn from the (replayed) CPU generator so runs stay deterministic.</summary>
@@ -79,13 +94,16 @@ internal sealed class LayerCheckpoint : autograd.SingleTensorFunction<LayerCheck
     public override List<Tensor> backward(autograd.AutogradContext ctx, Tensor gradOutput)
     {
         var saved = ctx.get_saved_variables();
-        var layer = (LlamaDecoderLayer)ctx.get_data("layer");
+        var layer = (ICheckpointLayer)ctx.get_data("layer");
+        var present = (bool[])ctx.get_data("present");
         bool xRequiresGrad = (bool)ctx.get_data("x_requires_grad");
         var parameters = (List<Parameter>)ctx.get_data("parameters");
         var rng = ctx.get_data("rng") as byte[];
 
         using var scope = NewDisposeScope();
         var x = saved[0].detach().requires_grad_(xRequiresGrad);
+        int next = 1;
+        var context = present.Select(p => p ? saved[next++] : null).ToArray();
         Tensor? callerRng = null;
         if (rng is not null)
         {
@@ -98,7 +116,7 @@ internal sealed class LayerCheckpoint : autograd.SingleTensorFunction<LayerCheck
         try
         {
             using (enable_grad())
-                output = layer.Forward(x, saved[1], saved[2], saved.Count > 3 ? saved[3] : null);
+                output = layer.Forward(x, context);
         }
         finally
         {
@@ -113,7 +131,8 @@ internal sealed class LayerCheckpoint : autograd.SingleTensorFunction<LayerCheck
 
         // One slot per apply() argument; non-differentiable ones get null. The returned tensors are handed to
         // the engine after this method returns, so they must outlive this scope.
-        var result = new List<Tensor> { null!, xRequiresGrad ? Keep(grads[0]) : null!, null!, null!, null! };
+        var result = new List<Tensor> { null!, null!, xRequiresGrad ? Keep(grads[0]) : null! };
+        result.AddRange(present.Select(_ => (Tensor)null!));
         int offset = xRequiresGrad ? 1 : 0;
         for (int i = 0; i < parameters.Count; i++)
             result.Add(Keep(grads[offset + i]));
