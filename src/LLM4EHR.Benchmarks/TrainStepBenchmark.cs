@@ -1,4 +1,3 @@
-using F = TorchSharp.torch.nn.functional;
 using LLM4EHR.Models.Llama;
 using LLM4EHR.Models.Lora;
 using LLM4EHR.Runtime;
@@ -22,43 +21,28 @@ public static class TrainStepBenchmark
 
     private static TrainStepResult Measure(TrainStepOptions o, IProgress<string>? progress)
     {
-        var config = new TinyLlamaOptions
+        using var step = new BenchStep(o);
+        var config = step.Config;
+        progress?.Report($"model: {config.NumHiddenLayers} layers, hidden {config.HiddenSize}, T {o.SequenceLength}, batch {o.BatchSize}, {o.Threads} threads, {o.Dtype}{(o.Nf4 ? ", NF4" : "")}");
+        TimingStats timing;
+        TimingStats? baseline = null;
+        if (o.Baseline is { } baselineDtype)
         {
-            Hidden = o.Hidden, Layers = o.Layers, Heads = o.Heads, KvHeads = o.KvHeads,
-            Intermediate = o.Intermediate, VocabSize = o.Vocab,
-        }.ToConfig();
-        using var model = LlamaRandomWeights.Create(config, ComputeDevice.Cpu with { Dtype = o.Dtype }, o.Seed);
-        model.GradientCheckpointing = o.GradientCheckpointing;
-        model.train();
-        var adapters = AttachAdapters(model, o.Seed);
-        using var head = nn.Linear(config.HiddenSize, 1);
-        using var optimizer = optim.AdamW(adapters.Select(a => a.Parameter).Concat(head.parameters()), lr: 1e-4);
-
-        using var data = NewDisposeScope();
-        var ids = randint(0, config.VocabSize, [o.BatchSize, o.SequenceLength]);
-        var mask = ones(o.BatchSize, o.SequenceLength, dtype: ScalarType.Int64); // all tokens real
-        var positions = TokenCollator.PositionIdsFromMask(mask);
-        var labels = randint(0, 2, [o.BatchSize, 1]).to_type(ScalarType.Float32);
-        var maskF = mask.to_type(ScalarType.Float32).unsqueeze(-1);               // [B, T, 1]
-
-        void Step()
-        {
-            using var scope = NewDisposeScope();
-            optimizer.zero_grad();
-            // The frozen embedding needs no gradient; LoRA in every layer makes backward run through all of them.
-            var hidden = model.ForwardEmbeddings(model.Embed(ids), mask, positions); // [B, T, H] in o.Dtype
-            var pooled = (hidden.to_type(ScalarType.Float32) * maskF).sum(1) / maskF.sum(1); // [B, H] f32, as the classifier pools
-            var loss = F.binary_cross_entropy_with_logits(head.call(pooled), labels);
-            loss.backward();
-            optimizer.step();
+            using var other = new BenchStep(o with { Dtype = baselineDtype });
+            progress?.Report($"interleaving its steps with the same model in {baselineDtype}");
+            (timing, var b) = BenchTimer.MeasureInterleaved(step.Run, other.Run, o.Warmups, o.Runs);
+            baseline = b;
         }
-
-        progress?.Report($"model: {config.NumHiddenLayers} layers, hidden {config.HiddenSize}, T {o.SequenceLength}, batch {o.BatchSize}, {o.Threads} threads");
-        var timing = BenchTimer.Measure(Step, o.Warmups, o.Runs);
+        else
+        {
+            timing = BenchTimer.Measure(step.Run, o.Warmups, o.Runs);
+        }
         progress?.Report($"measuring the {o.Dtype} {o.MatmulSize}^3 matmul reference");
         double matmul = MatmulReference.MeasureGflops(o.MatmulSize, dtype: o.Dtype);
-        long tokens = (long)o.BatchSize * o.SequenceLength;
-        return new TrainStepResult(timing, tokens, FlopsPerStep(config, o.BatchSize, o.SequenceLength), matmul, o.Dtype, CpuPeak.For(o.Dtype, o.Threads));
+        return new TrainStepResult(timing, step.Tokens, FlopsPerStep(config, o.BatchSize, o.SequenceLength), matmul, o.Dtype, CpuPeak.For(o.Dtype, o.Threads))
+        {
+            Baseline = baseline is { } bt ? (o.Baseline!.Value, bt) : null,
+        };
     }
 
     /// <summary>
@@ -95,15 +79,30 @@ public sealed record TrainStepResult(TimingStats Step, long TokensPerStep, doubl
     public double Mfu => Gflops / MatmulGflops;
     public double MfuPeak => Gflops / Peak.Gflops;
 
-    public BenchSummary ToSummary() => new BenchSummary("train-step")
-        .Add("tok_s", TokensPerSecond, 1)
-        .Add("gflops", Gflops, 2)
-        .Add("matmul_gflops", MatmulGflops, 2)
-        .Add("mfu", Mfu, 3)
-        .AddPeak(Dtype, Peak, MfuPeak)
-        .Add("step_ms", Step.MedianMs, 1)
-        .Add("min_ms", Step.MinMs, 1)
-        .Add("max_ms", Step.MaxMs, 1);
+    /// <summary>The same step in another dtype, timed in alternation with this one (<c>--baseline</c>), or null.</summary>
+    public (TorchSharp.torch.ScalarType Dtype, TimingStats Step)? Baseline { get; init; }
+    /// <summary>Baseline median ÷ this median: how many times faster this dtype is, measured in the same process.</summary>
+    public double? Speedup => Baseline is { } b ? b.Step.MedianMs / Step.MedianMs : null;
+
+    public BenchSummary ToSummary()
+    {
+        var s = new BenchSummary("train-step")
+            .Add("tok_s", TokensPerSecond, 1)
+            .Add("gflops", Gflops, 2)
+            .Add("matmul_gflops", MatmulGflops, 2)
+            .Add("mfu", Mfu, 3)
+            .AddPeak(Dtype, Peak, MfuPeak)
+            .Add("step_ms", Step.MedianMs, 1)
+            .Add("min_ms", Step.MinMs, 1)
+            .Add("max_ms", Step.MaxMs, 1);
+        if (Baseline is { } b)
+            s.Add("baseline_dtype", BenchSummaryPeak.DtypeName(b.Dtype))
+                .Add("baseline_tok_s", TokensPerStep / (b.Step.MedianMs / 1000.0), 1)
+                .Add("baseline_step_ms", b.Step.MedianMs, 1)
+                .Add("speedup", Speedup!.Value, 3)
+                .Add("speedup_min", b.Step.MinMs / Step.MinMs, 3);
+        return s;
+    }
 }
 
 /// <summary>The bench model and step of <c>llm4ehr bench train-step</c> (defaults: Benchmarks/README.md).</summary>
@@ -121,6 +120,10 @@ public sealed record TrainStepOptions
     public int Warmups { get; init; } = 2;
     public int Runs { get; init; } = 8;
     public bool GradientCheckpointing { get; init; }
+    /// <summary>Time the same step in this dtype too, in alternation, and report the speedup against it (null: no baseline).</summary>
+    public TorchSharp.torch.ScalarType? Baseline { get; init; }
+    /// <summary>Quantize the base's decoder linears to NF4 (double quant) before the adapters go on (QLoRA).</summary>
+    public bool Nf4 { get; init; }
     /// <summary>Compute dtype of the frozen base (Float32 or BFloat16); adapters, head, loss and optimizer stay f32.</summary>
     public TorchSharp.torch.ScalarType Dtype { get; init; } = TorchSharp.torch.ScalarType.Float32;
     public long Seed { get; init; } = 1;

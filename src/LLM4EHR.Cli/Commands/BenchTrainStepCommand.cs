@@ -34,6 +34,14 @@ internal sealed class BenchTrainStepCommand : Command<BenchTrainStepCommand.Sett
         [CommandOption("--checkpointing")]
         [Description("Recompute decoder layers in backward (activation checkpointing).")]
         public bool Checkpointing { get; init; }
+
+        [CommandOption("--baseline <DTYPE>")]
+        [Description("f32|bf16: also time the step in this dtype, in alternation, and print speedup (its median ÷ ours).")]
+        public string? Baseline { get; init; }
+
+        [CommandOption("--nf4")]
+        [Description("Quantize the base's decoder linears to NF4 (double quant), as QLoRA does.")]
+        public bool Nf4 { get; init; }
     }
 
     public override int Execute(CommandContext context, Settings s, CancellationToken cancellationToken)
@@ -42,7 +50,8 @@ internal sealed class BenchTrainStepCommand : Command<BenchTrainStepCommand.Sett
         var options = new TrainStepOptions
         {
             Threads = s.Threads, SequenceLength = s.SequenceLength, BatchSize = s.BatchSize, Runs = s.Runs,
-            GradientCheckpointing = s.Checkpointing, Dtype = BenchDtype.Parse(s.Dtype),
+            GradientCheckpointing = s.Checkpointing, Dtype = BenchDtype.Parse(s.Dtype), Nf4 = s.Nf4,
+            Baseline = s.Baseline is null ? null : BenchDtype.Parse(s.Baseline),
         };
         var result = TrainStepBenchmark.Run(options, BenchConsole.Progress);
         Console.WriteLine(result.ToSummary());

@@ -34,6 +34,22 @@ public class TrainStepBenchmarkTests
     }
 
     [Fact]
+    public void A_baseline_dtype_is_timed_in_the_same_process_and_reported_as_a_speedup()
+    {
+        var result = TrainStepBenchmark.Run(new TrainStepOptions
+        {
+            Hidden = 32, Layers = 1, Heads = 4, KvHeads = 2, Intermediate = 64, Vocab = 100, SequenceLength = 16,
+            Warmups = 0, Runs = 2, MatmulSize = 64, Threads = 1, Dtype = ScalarType.BFloat16, Baseline = ScalarType.Float32, Nf4 = true,
+        });
+        Assert.Equal(ScalarType.Float32, result.Baseline!.Value.Dtype);
+        Assert.Equal(2, result.Baseline.Value.Step.Runs);
+        Assert.Equal(result.Baseline.Value.Step.MedianMs / result.Step.MedianMs, result.Speedup!.Value, 9);
+        string line = result.ToSummary().ToString();
+        foreach (var key in new[] { " dtype=bf16", " baseline_dtype=f32", " baseline_tok_s=", " speedup=", " speedup_min=" })
+            Assert.Contains(key, line);
+    }
+
+    [Fact]
     public void Adapters_go_on_q_and_v_of_every_layer_and_the_gradient_reaches_the_first_layer()
     {
         var config = new TinyLlamaOptions { Hidden = 32, Layers = 3, Heads = 4, KvHeads = 2, Intermediate = 64, VocabSize = 100 }.ToConfig();

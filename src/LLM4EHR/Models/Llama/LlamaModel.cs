@@ -73,7 +73,7 @@ public sealed class LlamaModel : nn.Module, ILinearHost, IBackbone
         using var scope = NewDisposeScope();
         long b = embeddings.shape[0], t = embeddings.shape[1];
         positionIds ??= arange(t, dtype: ScalarType.Int64, device: embeddings.device).unsqueeze(0).expand(b, t);
-        var (cos, sin) = _rotary.Compute(positionIds, embeddings.dtype);     // [B, 1, T, D]
+        var (cos, sin) = _rotary.Compute(positionIds, LlamaAttention.CoreDtype(embeddings.dtype, embeddings.device)); // [B, 1, T, D]
         // No padding: SDPA's is_causal path (fused CPU flash kernel, no mask tensor). Padding: one mask for all layers.
         Tensor? mask = attentionMask is not null && LlamaAttentionMask.HasPadding(attentionMask)
             ? LlamaAttentionMask.Build(attentionMask) : null;                 // [B, 1, T, T]

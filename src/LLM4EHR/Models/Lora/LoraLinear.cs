@@ -59,6 +59,16 @@ public sealed class LoraLinear : Module<Tensor, Tensor>
         // x: [..., in] → [..., out]
         using var scope = NewDisposeScope();
         var y = base_layer.forward(x);                               // [..., out]
+        return (y + AdapterDelta(x, y.dtype)).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>
+    /// The adapter's contribution B(A(dropout(x)))·alpha/r [..., out] in <paramref name="outputDtype"/> (the base
+    /// output's dtype): forward adds it to the base output. Separate so <c>bench profile</c> can time it alone.
+    /// </summary>
+    public Tensor AdapterDelta(Tensor x, ScalarType outputDtype)
+    {
+        using var scope = NewDisposeScope();
         // Adapter math in the adapter's dtype (f32), added back in the base output's dtype.
         var h = x.to_type(WeightA.dtype);                            // [..., in]
         double scale = Scale;
@@ -73,7 +83,7 @@ public sealed class LoraLinear : Module<Tensor, Tensor>
         // The scale goes on B [out, r] rather than on the [..., out] product: one op on r·out numbers instead of
         // one on every token (without dropout, bit-identical for a power-of-two alpha/r).
         var delta = functional.linear(lora_A.forward(h), WeightB * scale); // [..., out]
-        return (y + delta.to_type(y.dtype)).MoveToOuterDisposeScope();
+        return delta.to_type(outputDtype).MoveToOuterDisposeScope();
     }
 
     /// <summary>ΔW = scale · B · A, [out, in].</summary>
