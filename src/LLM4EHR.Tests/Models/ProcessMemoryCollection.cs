@@ -1,4 +1,5 @@
 using LLM4EHR.Runtime;
+
 namespace LLM4EHR.Tests.Models;
 
 /// <summary>
