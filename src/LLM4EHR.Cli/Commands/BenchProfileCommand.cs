@@ -9,33 +9,8 @@ namespace LLM4EHR.Cli.Commands;
 [CliCommand("profile", "Split one training step of the bench Llama into attention, linears, norms/RoPE, LoRA, NF4 dequant, head/loss, optimizer; print the top items.", Branch = "bench")]
 internal sealed class BenchProfileCommand : Command<BenchProfileCommand.Settings>
 {
-    public sealed class Settings : CommandSettings
+    public sealed class Settings : BenchTrainStepCommand.StepSettings
     {
-        [CommandOption("--threads <N>")]
-        [DefaultValue(2)]
-        public int Threads { get; init; } = 2;
-
-        [CommandOption("--seq <T>")]
-        [DefaultValue(512)]
-        public int SequenceLength { get; init; } = 512;
-
-        [CommandOption("--batch <B>")]
-        [DefaultValue(2)]
-        public int BatchSize { get; init; } = 2;
-
-        [CommandOption("--runs <N>")]
-        [DefaultValue(8)]
-        public int Runs { get; init; } = 8;
-
-        [CommandOption("--dtype <DTYPE>")]
-        [Description("f32|bf16: compute dtype of the frozen base (adapters, head, loss, optimizer stay f32).")]
-        [DefaultValue("f32")]
-        public string Dtype { get; init; } = "f32";
-
-        [CommandOption("--nf4")]
-        [Description("Quantize the base's decoder linears to NF4 (double quant), as QLoRA does.")]
-        public bool Nf4 { get; init; }
-
         [CommandOption("--top <N>")]
         [Description("How many items to list, largest first.")]
         [DefaultValue(12)]
@@ -45,12 +20,7 @@ internal sealed class BenchProfileCommand : Command<BenchProfileCommand.Settings
     public override int Execute(CommandContext context, Settings s, CancellationToken cancellationToken)
     {
         BenchConsole.ReportWaitPolicy();
-        var options = new TrainStepOptions
-        {
-            Threads = s.Threads, SequenceLength = s.SequenceLength, BatchSize = s.BatchSize, Runs = s.Runs,
-            Dtype = BenchDtype.Parse(s.Dtype), Nf4 = s.Nf4,
-        };
-        var result = ProfileBenchmark.Run(options, BenchConsole.Progress);
+        var result = ProfileBenchmark.Run(s.ToOptions(), BenchConsole.Progress);
         var table = new Table().AddColumns("item", "part", "fwd ms × n", "bwd ms × n", "total ms", "share");
         foreach (var item in result.Top.Take(s.Top))
             table.AddRow(Markup.Escape(item.Name), ProfileResult.Key(item.Group),

@@ -8,7 +8,8 @@ namespace LLM4EHR.Cli.Commands;
 [CliCommand("train-step", "Time one training step of the bench Llama (tok_s, gflops, mfu vs a matmul at the same dtype, mfu_peak vs the CPU's peak).", Branch = "bench")]
 internal sealed class BenchTrainStepCommand : Command<BenchTrainStepCommand.Settings>
 {
-    public sealed class Settings : CommandSettings
+    /// <summary>The bench model's step, as train-step and profile both run it.</summary>
+    public class StepSettings : CommandSettings
     {
         [CommandOption("--threads <N>")]
         [DefaultValue(2)]
@@ -31,6 +32,19 @@ internal sealed class BenchTrainStepCommand : Command<BenchTrainStepCommand.Sett
         [DefaultValue("f32")]
         public string Dtype { get; init; } = "f32";
 
+        [CommandOption("--nf4")]
+        [Description("Quantize the base's decoder linears to NF4 (double quant), as QLoRA does.")]
+        public bool Nf4 { get; init; }
+
+        public TrainStepOptions ToOptions() => new()
+        {
+            Threads = Threads, SequenceLength = SequenceLength, BatchSize = BatchSize, Runs = Runs,
+            Dtype = BenchDtype.Parse(Dtype), Nf4 = Nf4,
+        };
+    }
+
+    public sealed class Settings : StepSettings
+    {
         [CommandOption("--checkpointing")]
         [Description("Recompute decoder layers in backward (activation checkpointing).")]
         public bool Checkpointing { get; init; }
@@ -38,19 +52,14 @@ internal sealed class BenchTrainStepCommand : Command<BenchTrainStepCommand.Sett
         [CommandOption("--baseline <DTYPE>")]
         [Description("f32|bf16: also time the step in this dtype, in alternation, and print speedup (its median ÷ ours).")]
         public string? Baseline { get; init; }
-
-        [CommandOption("--nf4")]
-        [Description("Quantize the base's decoder linears to NF4 (double quant), as QLoRA does.")]
-        public bool Nf4 { get; init; }
     }
 
     public override int Execute(CommandContext context, Settings s, CancellationToken cancellationToken)
     {
         BenchConsole.ReportWaitPolicy();
-        var options = new TrainStepOptions
+        var options = s.ToOptions() with
         {
-            Threads = s.Threads, SequenceLength = s.SequenceLength, BatchSize = s.BatchSize, Runs = s.Runs,
-            GradientCheckpointing = s.Checkpointing, Dtype = BenchDtype.Parse(s.Dtype), Nf4 = s.Nf4,
+            GradientCheckpointing = s.Checkpointing,
             Baseline = s.Baseline is null ? null : BenchDtype.Parse(s.Baseline),
         };
         var result = TrainStepBenchmark.Run(options, BenchConsole.Progress);
