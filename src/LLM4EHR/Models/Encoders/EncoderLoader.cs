@@ -46,21 +46,19 @@ public static class EncoderLoader
             var parameters = model.named_parameters().ToDictionary(p => p.name, p => p.parameter, StringComparer.Ordinal);
             var missing = parameters.Keys.Where(k => !keys.ContainsKey(k)).Order(StringComparer.Ordinal).ToList();
             var unexpected = keys.Keys.Where(k => !parameters.ContainsKey(k)).Order(StringComparer.Ordinal).ToList();
-            if (missing.Count > 0 || unexpected.Count > 0)
-                throw new BadInputException($"{folder}: checkpoint does not match config.json (missing: [{Names(missing)}], unexpected: [{Names(unexpected)}])");
+            CheckpointChecks.RequireSameKeys(folder, missing, unexpected);
             using (no_grad())
                 foreach (var (name, parameter) in parameters)
                 {
                     var (file, key) = keys[name];
                     string source = Path.GetFileName(file.Path);
                     var info = file.Info(key);
-                    if (info.Dtype is not (ScalarType.Float32 or ScalarType.Float16 or ScalarType.BFloat16))
-                        throw new BadInputException($"{source}: '{key}' has dtype {info.DtypeName}; expected F32, F16 or BF16");
+                    CheckpointChecks.RequireFloat(source, key, info);
                     if (!info.Shape.SequenceEqual(parameter.shape))
                         throw new BadInputException($"{source}: '{key}' has shape [{string.Join(',', info.Shape)}], config.json implies [{string.Join(',', parameter.shape)}]");
                     using var value = file.Load(key, compute.Dtype);
-                    if (checkFinite && !value.isfinite().all().item<bool>())
-                        throw new BadInputException($"{source}: tensor '{key}' holds NaN or infinite values (set model.check_weights: false to load it anyway)");
+                    if (checkFinite)
+                        CheckpointChecks.RequireFinite(source, key, value);
                     parameter.copy_(value);
                 }
             model.SetRequiresGrad(false);
@@ -122,8 +120,4 @@ public static class EncoderLoader
             }
         return map;
     }
-
-    // Keeps the one-line error readable when a whole family of keys is off (e.g. a different architecture).
-    private static string Names(List<string> keys) =>
-        keys.Count <= 8 ? string.Join(", ", keys) : string.Join(", ", keys.Take(8)) + $", … {keys.Count - 8} more";
 }

@@ -43,15 +43,11 @@ public static class LlamaLoader
             {
                 string source = Path.GetFileName(file.Path);
                 var info = file.Info(key);
-                if (info.Dtype is not (ScalarType.Float32 or ScalarType.Float16 or ScalarType.BFloat16))
-                    throw new BadInputException($"{source}: '{key}' has dtype {info.DtypeName}; expected F32, F16 or BF16");
+                CheckpointChecks.RequireFloat(source, key, info);
                 // On the CPU the file converts straight into the compute dtype (no whole stored-dtype copy beside it).
                 var read = file.Load(key, options.Compute.Device.type == DeviceType.CPU ? options.Compute.Dtype : null);
-                if (options.CheckFinite && !IsFinite(read))
-                {
-                    read.Dispose();
-                    throw new BadInputException($"{source}: tensor '{key}' holds NaN or infinite values (set model.check_weights: false to load it anyway)");
-                }
+                if (options.CheckFinite)
+                    CheckpointChecks.RequireFinite(source, key, read);
                 sink.Accept(key, ToCompute(read, options), source);
                 // Each tensor's temporaries (stored copy, quantizer scratch) land in malloc's arenas between blocks the
                 // model keeps; without a trim that free space stays resident and RSS ends ~1.5x the model (8B: +3 GB).
@@ -95,22 +91,11 @@ public static class LlamaLoader
         var expectedSet = expected.ToHashSet(StringComparer.Ordinal);
         var missing = expectedSet.Where(k => !where.ContainsKey(k)).OrderBy(k => k, StringComparer.Ordinal).ToList();
         var unexpected = where.Keys.Where(k => !expectedSet.Contains(k) && k != LmHeadKey).OrderBy(k => k, StringComparer.Ordinal).ToList();
-        if (missing.Count > 0 || unexpected.Count > 0)
-            throw new BadInputException($"{folder}: checkpoint does not match config.json (missing: [{Names(missing)}], unexpected: [{Names(unexpected)}])");
+        CheckpointChecks.RequireSameKeys(folder, missing, unexpected);
         // Stream in file order: sequential reads through each memory map.
         return files.SelectMany(f => f.Tensors.Values.OrderBy(i => i.Begin).Select(i => (f, i.Name)))
             .Where(p => expectedSet.Contains(p.Name)).ToList();
     }
-
-    private static bool IsFinite(Tensor t)
-    {
-        using var scope = NewDisposeScope();
-        return t.isfinite().all().item<bool>();
-    }
-
-    // Keeps the one-line error readable when a whole family of keys is off (e.g. a different architecture).
-    private static string Names(List<string> keys) =>
-        keys.Count <= 8 ? string.Join(", ", keys) : string.Join(", ", keys.Take(8)) + $", … {keys.Count - 8} more";
 
     /// <summary>The safetensors files of a model folder: the single file, or the shards the index lists.</summary>
     public static IReadOnlyList<string> ShardFiles(string folder)
