@@ -37,24 +37,55 @@ public static class GeneratedFolder
                                     "point the config at an empty or new folder");
     }
 
-    /// <summary>Creates <paramref name="dir"/> if needed and writes the marker (after <see cref="RequireWritable"/>).</summary>
-    public static void Claim(string dir, string kind)
+    /// <summary>
+    /// Generates content of <paramref name="kind"/> into <paramref name="dir"/> with <paramref name="write"/>: refuses a
+    /// folder of the user's (<see cref="RequireWritable"/>), marks the folder, writes, then records
+    /// <paramref name="recipe"/> in the marker. The recipe is recorded only after a complete write, so an interrupted
+    /// one leaves a folder <see cref="IsCurrent"/> rejects and the next run writes it again.
+    /// </summary>
+    public static void Write(string dir, string kind, string purpose, string recipe, Action write)
+    {
+        RequireWritable(dir, kind, purpose);
+        Claim(dir, kind, recipe: null);
+        write();
+        Claim(dir, kind, recipe);
+    }
+
+    /// <summary>
+    /// True unless <paramref name="dir"/> is this tool's <paramref name="kind"/> generated from a recipe other than
+    /// <paramref name="recipe"/> (another generator version, other demo settings, or none recorded): such content is
+    /// stale and is written again rather than silently reused. A folder without the marker is the user's: current.
+    /// </summary>
+    public static bool IsCurrent(string dir, string kind, string recipe) =>
+        ReadMarker(dir) is not { } marker || marker.GetValueOrDefault("kind") != kind || marker.GetValueOrDefault("recipe") == recipe;
+
+    /// <summary>
+    /// A recipe string: <paramref name="generator"/>, its <paramref name="version"/> (bumped when the same options
+    /// give different content) and the options as JSON (invariant, so equal options give equal recipes).
+    /// </summary>
+    public static string Recipe(string generator, int version, object options) =>
+        $"{generator} v{version} {JsonSerializer.Serialize(options, options.GetType())}";
+
+    private static void Claim(string dir, string kind, string? recipe)
     {
         Directory.CreateDirectory(dir);
-        AtomicFile.WriteAllText(Path.Combine(dir, MarkerName),
-            JsonSerializer.Serialize(new Dictionary<string, string> { ["kind"] = kind, ["written_by"] = "llm4ehr" }) + "\n");
+        var marker = new Dictionary<string, string> { ["kind"] = kind, ["written_by"] = "llm4ehr" };
+        if (recipe is not null)
+            marker["recipe"] = recipe;
+        AtomicFile.WriteAllText(Path.Combine(dir, MarkerName), JsonSerializer.Serialize(marker) + "\n");
     }
 
     /// <summary>The generated kind recorded in <paramref name="dir"/>'s marker, or null when there is no readable marker.</summary>
-    public static string? KindOf(string dir)
+    public static string? KindOf(string dir) => ReadMarker(dir)?.GetValueOrDefault("kind");
+
+    private static Dictionary<string, string>? ReadMarker(string dir)
     {
         string marker = Path.Combine(dir, MarkerName);
         if (!File.Exists(marker))
             return null;
         try
         {
-            using var doc = JsonDocument.Parse(File.ReadAllText(marker));
-            return doc.RootElement.TryGetProperty("kind", out var k) ? k.GetString() : null;
+            return JsonSerializer.Deserialize<Dictionary<string, string>>(File.ReadAllText(marker));
         }
         catch (JsonException)
         {

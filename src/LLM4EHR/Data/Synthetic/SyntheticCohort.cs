@@ -22,6 +22,15 @@ public static class SyntheticCohort
     /// <summary>Chance that a phenotype's notes cause A_k shows its cues / that a stay without it does.</summary>
     public const double CueIfPositive = 0.85, CueIfNegative = 0.04;
 
+    /// <summary>
+    /// Bumped whenever the same options generate different stays, so earlier demo cohorts are regenerated rather than
+    /// reused (<see cref="GeneratedFolder.IsCurrent"/>). 2: the two-factor label model (notes and series).
+    /// </summary>
+    public const int GeneratorVersion = 2;
+
+    /// <summary>What a cohort folder written with <paramref name="options"/> records in its marker.</summary>
+    public static string Recipe(SyntheticCohortOptions options) => GeneratedFolder.Recipe("synthetic-p2x-cohort", GeneratorVersion, options);
+
     /// <summary>Generates one split.</summary>
     public static IReadOnlyList<IcuStay> GenerateSplit(SyntheticCohortOptions options, P2xSplit split)
     {
@@ -47,13 +56,18 @@ public static class SyntheticCohort
     /// </summary>
     public static IReadOnlyList<string> WriteSplits(string outDir, SyntheticCohortOptions options)
     {
-        GeneratedFolder.RequireWritable(outDir, GeneratedFolder.SyntheticCohort, "a synthetic cohort");
-        GeneratedFolder.Claim(outDir, GeneratedFolder.SyntheticCohort);
-        var splits = Enum.GetValues<P2xSplit>();
+        var written = new List<string>();
+        GeneratedFolder.Write(outDir, GeneratedFolder.SyntheticCohort, "a synthetic cohort", Recipe(options), () => written.AddRange(WriteAll(outDir, options)));
+        return written;
+    }
+
+    // All three splits to temp files first, renamed only when every one is complete.
+    private static List<string> WriteAll(string outDir, SyntheticCohortOptions options)
+    {
         var temps = new List<(string Temp, string Final)>();
         try
         {
-            foreach (var split in splits)
+            foreach (var split in Enum.GetValues<P2xSplit>())
             {
                 string final = P2xDataset.SplitPath(outDir, split);
                 string temp = final + $".tmp-{Environment.ProcessId}";
