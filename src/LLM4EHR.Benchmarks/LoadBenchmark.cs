@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using LLM4EHR.Data.Synthetic;
 using LLM4EHR.Data;
+using LLM4EHR.Runtime;
 
 namespace LLM4EHR.Benchmarks;
 
@@ -95,20 +96,13 @@ public sealed record LoadBenchResult(int Stays, double FileMb, TimingStats Ours,
     {
         var s = new BenchSummary("load").Add("stays", Stays).Add("file_mb", FileMb, 1)
             .Add("ms", Ours.MedianMs, 1).Add("min_ms", Ours.MinMs, 1).Add("max_ms", Ours.MaxMs, 1)
-            .Add("gc_gen0size", Gen0SizeSetting()).Add("gc_region", RegionOptedOut() ? 0L : 1L);
+            .Add("gc_gen0size", ManagedHeapSettings.Gen0SizeSetting).Add("gc_background", ManagedHeapSettings.BackgroundGc ? 1L : 0L)
+            .Add("gc_gen0_cap_mb", (ManagedHeapSettings.Gen0MaxBudgetBytes ?? 0) >> 20).Add("gc_region", RegionOptedOut() ? 0L : 1L);
         if (Python is { } p)
             s.Add("python_ms", p.MedianMs, 1).Add("python_min_ms", p.MinMs, 1).Add("python_max_ms", p.MaxMs, 1)
                 .Add("ratio", Ratio!.Value, 3).Add("ratio_min", RatioMin!.Value, 3);
         return s;
     }
-
-    /// <summary>
-    /// The GC's gen0 budget setting this process started with (<c>DOTNET_GCgen0size</c>, read only from the
-    /// environment), or <c>default</c>: repeated loads depend on it (src/LLM4EHR.Benchmarks/README.md, <c>load</c>).
-    /// </summary>
-    public static string Gen0SizeSetting() =>
-        (Environment.GetEnvironmentVariable("DOTNET_GCgen0size") ?? Environment.GetEnvironmentVariable("COMPlus_GCgen0size")) is { Length: > 0 } v
-            && !v.Contains(' ') && !v.Contains('=') ? v : "default";
 
     private static bool RegionOptedOut() => Environment.GetEnvironmentVariable(AllocationBurst.OptOutVariable) == "1";
 }

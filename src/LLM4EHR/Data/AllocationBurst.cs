@@ -14,11 +14,12 @@ namespace LLM4EHR.Data;
 /// (and skips the gen0 collection, which would end the first load's region). Set <see cref="OptOutVariable"/>=1 to
 /// never open a region, e.g. in a host whose own latency settings must not be disturbed.
 /// <para>The region is only as cheap as the GC's gen0 budget is large. .NET 10's regions GC satisfies it with freshly
-/// committed memory and decommits that again afterwards when the budget is a few MB (the default): ~100 MB of page
-/// faults per load of the bench file (26k faults, about 0.5 s of CPU per load on the 2-core build box under load).
-/// With <c>DOTNET_GCgen0size=0x10000000</c> (256 MB; read only from the environment, no runtimeconfig knob) the
-/// same memory is reused: ~1k faults and about 0.1 s of CPU, 2–4× faster repeated loads. <c>dotnet run</c> of the CLI
-/// sets it (Properties/launchSettings.json); an installed tool or another host sets it in its environment.</para>
+/// committed memory and decommits that again afterwards when the budget is a few MB: ~100 MB of page faults per load
+/// of the bench file (26k faults). The budget is capped at 6 MB while background GC is on, which is why the build
+/// turns it off (<c>ConcurrentGarbageCollection</c> in Directory.Build.props: cap ~128 MB, memory mostly reused).
+/// <c>DOTNET_GCgen0size=0x10000000</c> (256 MB; read only from the environment, no runtimeconfig knob) also raises
+/// the floor: every repeated load then reuses memory. <c>dotnet run</c> of the CLI sets it
+/// (Properties/launchSettings.json); <c>bench load</c> prints both settings.</para>
 /// </summary>
 internal readonly struct AllocationBurst : IDisposable
 {

@@ -18,6 +18,7 @@ public static class TorchEnvironment
             ("device", device.ToString()),
             ("cpu auto dtype", $"{cpuAuto.Dtype} ({cpuAuto.Reason})"),
             ("mkl path", MklIntelPath.Apply()),
+            ("gc", ManagedHeapSettings.Describe()),
         ];
     }
 }
