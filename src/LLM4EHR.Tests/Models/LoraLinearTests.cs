@@ -28,6 +28,34 @@ public class LoraLinearTests
     }
 
     [Fact]
+    public void Dropout_zeroes_a_fraction_p_of_the_inputs_and_scales_the_rest_by_one_over_one_minus_p()
+    {
+        // A = B = identity and alpha = r, so the delta is the dropped-out input itself, times 1/(1-p).
+        const double p = 0.25;
+        using var adapter = new LoraLinear(Linear(4, 4, hasBias: false), 4, 4, r: 4, alpha: 4, dropout: p);
+        using (no_grad())
+        {
+            adapter.WeightA.copy_(eye(4));
+            adapter.WeightB.copy_(eye(4));
+        }
+        using var x = ones(5000, 4);
+
+        adapter.train(true);
+        using var delta = adapter.AdapterDelta(x, ScalarType.Float32);
+        using var zero = delta.eq(0);
+        using var kept = delta.sub(1 / (1 - p)).abs().lt(1e-6);
+        Assert.True(zero.logical_or(kept).all().item<bool>(), "every value is 0 or 1/(1-p)");
+        double dropped = zero.to_type(ScalarType.Float32).mean().item<float>();
+        Assert.InRange(dropped, p - 0.015, p + 0.015); // 20000 draws: 3 standard deviations ≈ 0.009
+        using var twice = adapter.AdapterDelta(x, ScalarType.Float32);
+        Assert.False(twice.eq(delta).all().item<bool>(), "each forward draws a new mask");
+
+        adapter.train(false);
+        using var eval = adapter.AdapterDelta(x, ScalarType.Float32);
+        TensorAssert.Equal(x, eval, "no dropout in eval mode");
+    }
+
+    [Fact]
     public void A_is_kaiming_uniform_and_seeded()
     {
         static LoraLinear Make(ulong seed)
