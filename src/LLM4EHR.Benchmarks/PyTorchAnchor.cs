@@ -40,20 +40,20 @@ public sealed class PyTorchAnchor : IDisposable
 
     /// <summary>
     /// Starts the program for the bench model of <paramref name="o"/> and waits until its model is built; null (with a
-    /// progress line saying why) when /usr/bin/python3 or its torch module is missing. Any other failure throws.
+    /// progress line saying why) when the interpreter (/usr/bin/python3) or its torch module is missing. Any other failure throws.
     /// </summary>
-    public static PyTorchAnchor? Start(TrainStepOptions o, IProgress<string>? progress = null)
+    public static PyTorchAnchor? Start(TrainStepOptions o, IProgress<string>? progress = null, string pythonExe = PythonExe)
     {
-        if (!File.Exists(PythonExe))
+        if (!File.Exists(pythonExe))
         {
-            progress?.Report($"PyTorch anchor skipped: no {PythonExe}");
+            progress?.Report($"PyTorch anchor skipped: no {pythonExe}");
             return null;
         }
         string? blasDir = OpenBlasDirectories.FirstOrDefault(d => File.Exists(Path.Combine(d, "libblas.so.3")));
         if (blasDir is null)
             progress?.Report("PyTorch anchor: no Debian OpenBLAS (libopenblas0-openmp) found; PyTorch uses the system's libblas.so.3");
         var stderr = new StringBuilder();
-        var process = Process.Start(StartInfo(o, blasDir))!;
+        var process = Process.Start(StartInfo(o, blasDir, pythonExe))!;
         process.ErrorDataReceived += (_, e) => { if (e.Data is not null) lock (stderr) stderr.AppendLine(e.Data); };
         process.BeginErrorReadLine();
         string? ready = process.StandardOutput.ReadLine();
@@ -65,7 +65,7 @@ public sealed class PyTorchAnchor : IDisposable
             string err = Text(stderr);
             if (err.Contains("No module named 'torch'"))
             {
-                progress?.Report($"PyTorch anchor skipped: {PythonExe} has no torch module");
+                progress?.Report($"PyTorch anchor skipped: {pythonExe} has no torch module");
                 return null;
             }
             throw new InvalidOperationException($"PyTorch anchor failed to start (exit {exitCode}): {LastLine(err)}");
@@ -83,9 +83,9 @@ public sealed class PyTorchAnchor : IDisposable
     }
 
     /// <summary>The child's command line and environment (separate so tests can check them without running Python).</summary>
-    internal static ProcessStartInfo StartInfo(TrainStepOptions o, string? openBlasDir)
+    internal static ProcessStartInfo StartInfo(TrainStepOptions o, string? openBlasDir, string pythonExe = PythonExe)
     {
-        var psi = new ProcessStartInfo(PythonExe)
+        var psi = new ProcessStartInfo(pythonExe)
         {
             RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false,
         };
