@@ -31,13 +31,15 @@ public static class TrainStepBenchmark
         TimingStats timing;
         TimingStats? baseline = null;
         (PyTorchAnchorInfo, TimingStats)? pytorch = null;
-        using var anchor = o.PyTorchAnchor ? StartAnchor(step, progress) : null;
-        if (anchor is not null)
+        if (o.PyTorchAnchor && StartAnchor(step, progress) is { } anchor)
         {
-            var info = anchor.Info;
-            progress?.Report($"interleaving its steps with PyTorch {info.Torch} ({info.Dtype}, {info.Blas}, {info.Attention} attention, {info.Threads} threads)");
-            (timing, var p) = BenchTimer.MeasureInterleaved(() => BenchTimer.Time(step.Run), anchor.Step, o.Warmups, o.Runs);
-            pytorch = (info, p);
+            using (anchor) // the child ends here, before the matmul reference
+            {
+                var info = anchor.Info;
+                progress?.Report($"interleaving its steps with PyTorch {info.Torch} ({info.Dtype}, {info.Blas}, {info.Attention} attention, {info.Threads} threads)");
+                (timing, var p) = BenchTimer.MeasureInterleaved(() => BenchTimer.Time(step.Run), anchor.Step, o.Warmups, o.Runs);
+                pytorch = (info, p);
+            }
         }
         else if (o.Baseline is { } baselineDtype)
         {
