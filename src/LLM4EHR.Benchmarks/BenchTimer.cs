@@ -40,7 +40,11 @@ public static class BenchTimer
     /// Two actions timed in alternation (a, b, a, b, …) after warm-ups of each: on a shared machine both see the same
     /// load, so the ratio of their medians is steadier than two separate runs' figures.
     /// </summary>
-    public static (TimingStats A, TimingStats B) MeasureInterleaved(Action a, Action b, int warmups, int runs)
+    public static (TimingStats A, TimingStats B) MeasureInterleaved(Action a, Action b, int warmups, int runs) =>
+        MeasureInterleaved(() => Time(a), () => Time(b), warmups, runs);
+
+    /// <summary>As above, for actions that time themselves and return their ms (e.g. a step timed in another process).</summary>
+    public static (TimingStats A, TimingStats B) MeasureInterleaved(Func<double> a, Func<double> b, int warmups, int runs)
     {
         if (runs < 1) throw new ArgumentOutOfRangeException(nameof(runs));
         for (int i = 0; i < warmups; i++)
@@ -52,13 +56,14 @@ public static class BenchTimer
         var msB = new double[runs];
         for (int i = 0; i < runs; i++)
         {
-            msA[i] = Time(a);
-            msB[i] = Time(b);
+            msA[i] = a();
+            msB[i] = b();
         }
         return (Stats(msA), Stats(msB));
     }
 
-    private static double Time(Action action)
+    /// <summary>One run's wall time, ms.</summary>
+    public static double Time(Action action)
     {
         long start = Stopwatch.GetTimestamp();
         action();

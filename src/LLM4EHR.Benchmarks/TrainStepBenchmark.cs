@@ -16,8 +16,12 @@ namespace LLM4EHR.Benchmarks;
 /// </summary>
 public static class TrainStepBenchmark
 {
-    public static TrainStepResult Run(TrainStepOptions o, IProgress<string>? progress = null) =>
-        BenchTimer.WithThreads(o.Threads, () => Measure(o, progress));
+    public static TrainStepResult Run(TrainStepOptions o, IProgress<string>? progress = null)
+    {
+        if (o.PyTorchAnchor && (o.Baseline is not null || o.Nf4 || o.GradientCheckpointing))
+            throw new BadInputException("--anchor pytorch mirrors the plain bench step: it does not combine with --baseline, --nf4 or --checkpointing");
+        return BenchTimer.WithThreads(o.Threads, () => Measure(o, progress));
+    }
 
     private static TrainStepResult Measure(TrainStepOptions o, IProgress<string>? progress)
     {
@@ -26,7 +30,18 @@ public static class TrainStepBenchmark
         progress?.Report($"model: {config.NumHiddenLayers} layers, hidden {config.HiddenSize}, T {o.SequenceLength}, batch {o.BatchSize}, {o.Threads} threads, {o.Dtype}{(o.Nf4 ? ", NF4" : "")}");
         TimingStats timing;
         TimingStats? baseline = null;
-        if (o.Baseline is { } baselineDtype)
+        (PyTorchAnchorInfo, TimingStats)? pytorch = null;
+        if (o.PyTorchAnchor && StartAnchor(step, progress) is { } anchor)
+        {
+            using (anchor) // the child ends here, before the matmul reference
+            {
+                var info = anchor.Info;
+                progress?.Report($"interleaving its steps with PyTorch {info.Torch} ({info.Dtype}, {info.Blas}, {info.Attention} attention, {info.Threads} threads)");
+                (timing, var p) = BenchTimer.MeasureInterleaved(() => BenchTimer.Time(step.Run), anchor.Step, o.Warmups, o.Runs);
+                pytorch = (info, p);
+            }
+        }
+        else if (o.Baseline is { } baselineDtype)
         {
             using var other = new BenchStep(o with { Dtype = baselineDtype });
             progress?.Report($"interleaving its steps with the same model in {baselineDtype}");
@@ -42,7 +57,37 @@ public static class TrainStepBenchmark
         return new TrainStepResult(timing, step.Tokens, FlopsPerStep(config, o.BatchSize, o.SequenceLength), matmul, o.Dtype, CpuPeak.For(o.Dtype, o.Threads))
         {
             Baseline = baseline is { } bt ? (o.Baseline!.Value, bt) : null,
+            PyTorch = pytorch,
+            MklPath = MklPathName(),
         };
+    }
+
+    // Our side's kernels: whether libtorch's MKL takes its optimized path in this process (Apply runs once per process).
+    private static string MklPathName()
+    {
+        MklIntelPath.Apply();
+        return MklIntelPath.Optimized ? "optimized" : "generic";
+    }
+
+    /// <summary>
+    /// The PyTorch anchor for this bench model, or null (progress says why) without python3 + torch. Throws when its
+    /// model is not ours: a different parameter count would compare different FLOPs.
+    /// </summary>
+    private static PyTorchAnchor? StartAnchor(BenchStep step, IProgress<string>? progress)
+    {
+        progress?.Report("starting the PyTorch anchor (anchors/train_step_pytorch.py)");
+        var anchor = PyTorchAnchor.Start(step.Options, progress);
+        if (anchor is null)
+            return null;
+        long ours = step.Model.parameters().Sum(p => p.numel()) + step.Head.parameters().Sum(p => p.numel());
+        long oursTrainable = step.Adapters.Sum(a => a.Parameter.numel()) + step.Head.parameters().Sum(p => p.numel());
+        progress?.Report($"parameters: ours {ours} ({oursTrainable} trainable), PyTorch {anchor.Info.Params} ({anchor.Info.Trainable} trainable)");
+        if (anchor.Info.Params != ours || anchor.Info.Trainable != oursTrainable)
+        {
+            anchor.Dispose();
+            throw new InvalidOperationException($"PyTorch anchor's model has {anchor.Info.Params} parameters ({anchor.Info.Trainable} trainable), ours {ours} ({oursTrainable}): not the same model");
+        }
+        return anchor;
     }
 
     /// <summary>
@@ -84,6 +129,13 @@ public sealed record TrainStepResult(TimingStats Step, long TokensPerStep, doubl
     /// <summary>Baseline median ÷ this median: how many times faster this dtype is, measured in the same process.</summary>
     public double? Speedup => Baseline is { } b ? b.Step.MedianMs / Step.MedianMs : null;
 
+    /// <summary>The same step in PyTorch (<c>--anchor pytorch</c>), timed in alternation with ours, or null.</summary>
+    public (PyTorchAnchorInfo Info, TimingStats Step)? PyTorch { get; init; }
+    /// <summary>Our median ÷ PyTorch's: below 1 we are faster (the goal of issue #13 is ≤ 0.5 in f32).</summary>
+    public double? PyTorchRatio => PyTorch is { } p ? Step.MedianMs / p.Step.MedianMs : null;
+    /// <summary>Whether our libtorch's MKL took its optimized path (<see cref="MklIntelPath"/>): our side's kernels.</summary>
+    public string? MklPath { get; init; }
+
     public BenchSummary ToSummary()
     {
         var s = new BenchSummary("train-step")
@@ -101,6 +153,19 @@ public sealed record TrainStepResult(TimingStats Step, long TokensPerStep, doubl
                 .Add("baseline_step_ms", b.Step.MedianMs, 1)
                 .Add("speedup", Speedup!.Value, 3)
                 .Add("speedup_min", b.Step.MinMs / Step.MinMs, 3);
+        if (PyTorch is { } p)
+            s.Add("mkl_path", MklPath ?? "unknown")
+                .Add("pytorch_step_ms", p.Step.MedianMs, 1)
+                .Add("pytorch_min_ms", p.Step.MinMs, 1)
+                .Add("pytorch_max_ms", p.Step.MaxMs, 1)
+                .Add("pytorch_tok_s", TokensPerStep / (p.Step.MedianMs / 1000.0), 1)
+                .Add("pytorch_mfu_peak", FlopsPerStep / (p.Step.MedianMs / 1000.0) / 1e9 / Peak.Gflops, 3)
+                .Add("pytorch_ratio", PyTorchRatio!.Value, 3)
+                .Add("pytorch_ratio_min", Step.MinMs / p.Step.MinMs, 3)
+                .Add("pytorch_version", p.Info.Torch)
+                .Add("pytorch_dtype", p.Info.Dtype)
+                .Add("pytorch_blas", p.Info.Blas)
+                .Add("pytorch_attention", p.Info.Attention);
         return s;
     }
 }
@@ -124,6 +189,8 @@ public sealed record TrainStepOptions
     public TorchSharp.torch.ScalarType? Baseline { get; init; }
     /// <summary>Quantize the base's decoder linears to NF4 (double quant) before the adapters go on (QLoRA).</summary>
     public bool Nf4 { get; init; }
+    /// <summary>Also time the same step in PyTorch (<see cref="Benchmarks.PyTorchAnchor"/>), in alternation with ours.</summary>
+    public bool PyTorchAnchor { get; init; }
     /// <summary>Compute dtype of the frozen base (Float32 or BFloat16); adapters, head, loss and optimizer stay f32.</summary>
     public TorchSharp.torch.ScalarType Dtype { get; init; } = TorchSharp.torch.ScalarType.Float32;
     public long Seed { get; init; } = 1;

@@ -52,6 +52,10 @@ internal sealed class BenchTrainStepCommand : Command<BenchTrainStepCommand.Sett
         [CommandOption("--baseline <DTYPE>")]
         [Description("f32|bf16: also time the step in this dtype, in alternation, and print speedup (its median ÷ ours).")]
         public string? Baseline { get; init; }
+
+        [CommandOption("--anchor <NAME>")]
+        [Description("pytorch: also time the same step in PyTorch (/usr/bin/python3 + torch, OpenBLAS native kernels), in alternation, and print pytorch_ratio (our median ÷ its).")]
+        public string? Anchor { get; init; }
     }
 
     public override int Execute(CommandContext context, Settings s, CancellationToken cancellationToken)
@@ -61,6 +65,12 @@ internal sealed class BenchTrainStepCommand : Command<BenchTrainStepCommand.Sett
         {
             GradientCheckpointing = s.Checkpointing,
             Baseline = s.Baseline is null ? null : BenchDtype.Parse(s.Baseline),
+            PyTorchAnchor = s.Anchor switch
+            {
+                null => false,
+                var a when a.Trim().Equals("pytorch", StringComparison.OrdinalIgnoreCase) => true,
+                var a => throw new BadInputException($"--anchor: expected pytorch, got '{a}'"),
+            },
         };
         var result = TrainStepBenchmark.Run(options, BenchConsole.Progress);
         Console.WriteLine(result.ToSummary());
