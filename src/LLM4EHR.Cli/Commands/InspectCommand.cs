@@ -35,7 +35,7 @@ internal sealed class InspectCommand : Command<InspectCommand.Settings>
         public int? MaxTokens { get; init; }
 
         [CommandOption("--model <DIR>")]
-        [Description("With --audit: count tokens with this model folder's tokenizer (default: the embedded cl100k-based one, an approximation of Llama-3's).")]
+        [Description("With --audit: count tokens with this model folder's tokenizer, Llama-3's ranks or an encoder's vocabulary (default: the embedded cl100k-based one, an approximation of Llama-3's).")]
         public string? Model { get; init; }
 
         [CommandOption("--subject-pattern <REGEX>")]
@@ -83,7 +83,7 @@ internal sealed class InspectCommand : Command<InspectCommand.Settings>
         if (!settings.Audit)
             return 0;
 
-        var tokenizer = settings.Model is null ? Llama3Tokenizer.Embedded : Llama3Tokenizer.FromModelFolder(settings.Model);
+        var tokenizer = settings.Model is null ? Llama3Tokenizer.Embedded : TextTokenizers.FromModelFolder(settings.Model);
         var audit = DataAudit.Run(task, splits, tokenizer, settings.MaxTokens ?? NoteSelectionSettings.DefaultMaxTokens(task), settings.SubjectPattern);
         AuditTables.Write(audit);
         if (settings.Strict && audit.Warnings.Count > 0)

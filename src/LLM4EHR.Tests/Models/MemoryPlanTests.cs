@@ -141,4 +141,17 @@ public class MemoryPlanTests : IDisposable
         Assert.Equal((8000, 4, 1, WeightFormat.Nf4DoubleQuant, ScalarType.BFloat16, 8, true),
             (request.SequenceLength, request.BatchSize, request.GradAccum, request.Weights, request.Compute, request.LoraRank!.Value, request.GradientCheckpointing));
     }
+
+    [Fact]
+    public void An_encoder_config_is_refused_with_the_bench_that_measures_it_not_planned_as_a_llama()
+    {
+        foreach (var (file, family) in new[] { ("demo-ihm-longformer.yaml", "longformer"), ("demo-ihm-bigbird.yaml", "bigbird"), ("demo-ihm-belt.yaml", "bert") })
+        {
+            var config = ExperimentConfigLoader.Load(Path.Combine(RepoRoot.Path, "config", file), [$"model.path={_dir}/none"]);
+            var ex = Assert.Throws<BadInputException>(() => ExperimentMemoryPlan.ModelShape(config, preset: null));
+            Assert.StartsWith("model.type: the memory plan models the Llama's training step, not a", ex.Message);
+            int seq = family == "bert" ? (config.Model.Belt ?? BeltSettings.Upstream).ChunkSize + 2 : config.Text.MaxTokens;
+            Assert.Contains($"bench encoder --model {family} --seq {seq}", ex.Message);
+        }
+    }
 }

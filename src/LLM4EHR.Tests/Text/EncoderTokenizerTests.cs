@@ -88,6 +88,21 @@ public class EncoderTokenizerTests
     }
 
     [Fact]
+    public void A_bare_model_folder_gets_the_llama_ranks_or_the_encoder_vocabulary_it_holds()
+    {
+        using var llama = new TempFolder();
+        using var bert = new TempFolder();
+        using var none = new TempFolder();
+        Llama3Tokenizer.WriteEmbeddedTokenizerFiles(llama.Path);
+        TinyTokenizerFiles.WriteWordPiece(bert.Path, ["pat"]);
+
+        Assert.IsType<Llama3Tokenizer>(TextTokenizers.FromModelFolder(llama.Path));
+        Assert.Equal(BertWordPiece.Kind, Assert.IsAssignableFrom<HfTokenizer>(TextTokenizers.FromModelFolder(bert.Path)).Kind);
+        var e = Assert.Throws<BadInputException>(() => TextTokenizers.FromModelFolder(none.Path));
+        Assert.StartsWith($"{none.Path}: no tokenizer (expected spiece.model", e.Message);
+    }
+
+    [Fact]
     public void Tiny_wordpiece_vocabulary_covers_the_synthetic_words()
     {
         using var dir = new TempFolder();

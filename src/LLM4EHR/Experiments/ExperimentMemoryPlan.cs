@@ -1,5 +1,6 @@
 using LLM4EHR.Config;
 using LLM4EHR.Data;
+using LLM4EHR.Models.Encoders;
 using LLM4EHR.Models.Llama;
 using LLM4EHR.Models.Memory;
 using static TorchSharp.torch;
@@ -22,6 +23,13 @@ public static class ExperimentMemoryPlan
         if (!SeriesPipeline.NeedsModelFolder(config))
             throw new BadInputException($"model.type: the memory plan models the Llama's training step; a {config.Model.Type.Word()} model" +
                 $"{(config.Embeddings.Cache is null ? "" : " on cached note embeddings")} loads no Llama (its step is a small fraction of one)");
+        if (config.Model.Type.IsEncoder())
+        {
+            // BELT runs BERT over chunks of its chunk size ([CLS] + chunk + [SEP]); the others read the whole sequence.
+            int seq = config.Model.Type == ModelType.Belt ? (config.Model.Belt ?? BeltSettings.Upstream).ChunkSize + 2 : config.Text.MaxTokens;
+            throw new BadInputException($"model.type: the memory plan models the Llama's training step, not a {config.Model.Type.Word()} encoder's; " +
+                $"measure one with llm4ehr bench encoder --model {EncoderClassifiers.Family(config.Model.Type).ToString().ToLowerInvariant()} --seq {seq} (peak_rss_mb, scores_mb)");
+        }
         string json = Path.Combine(config.Model.Path, LlamaConfig.FileName);
         if (preset is not null)
             return (LlamaPresets.Get(preset), $"preset {preset}");

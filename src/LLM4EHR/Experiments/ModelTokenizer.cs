@@ -6,7 +6,6 @@ namespace LLM4EHR.Experiments;
 /// <summary>The tokenizer an experiment's model reads its text with (what <see cref="ExperimentRunner"/> tokenizes splits with).</summary>
 public static class ModelTokenizer
 {
-    /// <summary>Loads the tokenizer of <paramref name="model"/>'s folder.</summary>
     /// <summary>
     /// Loads the tokenizer of <paramref name="model"/>'s folder: Llama-3's tiktoken ranks, or the encoder's HF tokenizer
     /// framing each stay (<c>[CLS] … [SEP]</c>, <c>&lt;s&gt; … &lt;/s&gt;</c>); BELT's without framing, as it frames each chunk.

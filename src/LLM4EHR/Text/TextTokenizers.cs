@@ -11,6 +11,13 @@ public static class TextTokenizers
     public static readonly IReadOnlyList<string> EncoderFiles =
         [BigBirdSentencePiece.ModelFileName, RobertaBpe.VocabFileName + " + " + RobertaBpe.MergesFileName, BertWordPiece.VocabFileName];
 
+    /// <summary>
+    /// Whichever tokenizer <paramref name="dir"/> holds: Llama-3's ranks when present, else an encoder's (for tools that
+    /// take a bare model folder without a config, such as <c>inspect --audit --model</c>).
+    /// </summary>
+    public static ITextTokenizer FromModelFolder(string dir) =>
+        Llama3Tokenizer.RankFileNames.Any(n => File.Exists(Path.Combine(dir, n))) ? Llama3Tokenizer.FromModelFolder(dir) : EncoderFromModelFolder(dir);
+
     /// <summary>The encoder tokenizer of <paramref name="dir"/>, or a one-line error naming the files it looked for.</summary>
     public static HfTokenizer EncoderFromModelFolder(string dir)
     {
