@@ -6,7 +6,8 @@ namespace LLM4EHR.Runtime;
 /// <summary>
 /// Process-wide native settings that must precede libtorch's first kernel, applied when this assembly loads, so the
 /// CLI, tests, notebooks (<c>#r</c>) and file-based apps all get them without a call of their own: the passive OpenMP
-/// wait policy (read once when libgomp loads) and then MKL's optimized path on AMD (<see cref="MklIntelPath"/>).
+/// wait policy (read once when libgomp loads), glibc malloc keeping mid-size tensors for reuse
+/// (<see cref="GlibcMalloc.KeepMidSizeBlocks"/>), then MKL's optimized path on AMD (<see cref="MklIntelPath"/>).
 /// </summary>
 internal static class NativeStartup
 {
@@ -15,6 +16,7 @@ internal static class NativeStartup
     internal static void Initialize()
     {
         OpenMpWaitPolicy.PreferPassive();
+        GlibcMalloc.KeepMidSizeBlocks();
         try
         {
             MklIntelPath.Apply();

@@ -11,7 +11,8 @@ namespace LLM4EHR.Models.Memory;
 /// <item>each LoRA adapter on an input of width d: the dropped-out input in f32 (4d) and its dropout mask (d), and
 /// A's output (4r); without dropout an f32 copy per adapter (bf16), or the shared input itself (f32);</item>
 /// <item>attention (SDPA, flash kernel: no T×T matrix): q, k and v expanded to all heads, the output (4sQ) and the
-/// f32 log-sum-exp per head;</item>
+/// f32 log-sum-exp per head; on the CPU, where small score matrices take <see cref="ChunkedCausalAttention"/>, also
+/// its probabilities (and chunk masks), per layer rather than per token (<see cref="ChunkedAttentionPerLayer"/>);</item>
 /// <item>the MLP: gate, silu(gate) and up (3sI).</item>
 /// </list>
 /// Layer 0's input needs no gradient (frozen embeddings), so its first norm keeps nothing; the final norm keeps one
@@ -45,6 +46,14 @@ public static class ActivationMemory
         return perAdapter + shared;
     }
 
+    /// <summary>
+    /// CPU only: what one layer's chunked attention keeps beyond the flash kernel's (probabilities and, padded, chunk
+    /// masks; <see cref="ChunkedCausalAttention.SavedBytes"/>); 0 on CUDA, for large score matrices, or with nothing training.
+    /// </summary>
+    public static long ChunkedAttentionPerLayer(MemoryPlanRequest r) =>
+        r.Cuda || r.LoraRank is null ? 0
+            : ChunkedCausalAttention.SavedBytes(r.BatchSize, r.Model.NumAttentionHeads, r.SequenceLength, r.Padding && r.BatchSize > 1);
+
     /// <summary>Bytes kept for backward once the forward has run (before backward starts).</summary>
     public static long Saved(MemoryPlanRequest r)
     {
@@ -55,7 +64,7 @@ public static class ActivationMemory
         long rotary = 2 * n * c.HeadDim * r.ComputeBytes; // cos and sin, shared by all layers
         return rotary + (r.GradientCheckpointing
             ? n * (c.NumHiddenLayers * r.ComputeBytes * h + 4 * h)
-            : n * c.NumHiddenLayers * PerTokenPerLayer(r));
+            : c.NumHiddenLayers * (n * PerTokenPerLayer(r) + ChunkedAttentionPerLayer(r)));
     }
 
     /// <summary>The highest activation memory during the step: what is kept, a recomputed layer, backward's gradients.</summary>
@@ -65,7 +74,7 @@ public static class ActivationMemory
             return 0;
         var c = r.Model;
         long n = r.Tokens, s = r.ComputeBytes;
-        long recompute = r.GradientCheckpointing ? n * PerTokenPerLayer(r) : 0;
+        long recompute = r.GradientCheckpointing ? n * PerTokenPerLayer(r) + ChunkedAttentionPerLayer(r) : 0;
         long workspace = n * s * (3L * c.IntermediateSize + 2L * c.HiddenSize);
         return Saved(r) + recompute + workspace;
     }
@@ -73,15 +82,16 @@ public static class ActivationMemory
     /// <summary>
     /// Padded batches only: the bool mask [B, 1, T, T] built once per forward and kept for backward, and the additive
     /// copy in the compute dtype that SDPA makes from it in every layer and keeps for that layer's backward (one layer
-    /// at a time with checkpointing, every layer without). A batch without padding takes the causal kernel: no mask;
-    /// nor does a batch of one sequence, which is never padded.
+    /// at a time with checkpointing, every layer without); where the CPU's chunked attention runs instead, its chunk
+    /// masks are counted with its probabilities (<see cref="ChunkedAttentionPerLayer"/>). A batch without padding takes
+    /// the causal kernel: no mask; nor does a batch of one sequence, which is never padded.
     /// </summary>
     public static long PaddingMask(MemoryPlanRequest r)
     {
         if (!r.Padding || r.BatchSize == 1)
             return 0;
         long square = (long)r.BatchSize * r.SequenceLength * r.SequenceLength;
-        long perLayer = square * r.ComputeBytes;
+        long perLayer = ChunkedAttentionPerLayer(r) > 0 ? 0 : square * r.ComputeBytes;
         return square + (r.LoraRank is null || r.GradientCheckpointing ? perLayer : perLayer * r.Model.NumHiddenLayers);
     }
 

@@ -50,11 +50,14 @@ public sealed class MemoryPlan
             new("embeddings + norms", embeddings, $"{dtype}; no LM head"),
             new("LoRA + head (train)", TrainableParameters(r) * TrainableBytesPerParameter, "f32 weights, grads, AdamW m and v"),
             new("activations", ActivationMemory.Peak(r),
-                r.GradientCheckpointing ? "layer inputs + one recomputed layer + backward grads" : "every layer's saved tensors + backward grads"),
+                (r.GradientCheckpointing ? "layer inputs + one recomputed layer + backward grads" : "every layer's saved tensors + backward grads")
+                + (ActivationMemory.ChunkedAttentionPerLayer(r) > 0 ? "; CPU attention probabilities" : "")),
         };
         if (ActivationMemory.PaddingMask(r) > 0)
-            items.Add(new("attention mask", ActivationMemory.PaddingMask(r), r.GradientCheckpointing || r.LoraRank is null
-                ? "padded batches: bool [B,1,T,T] + one additive copy" : "padded batches: bool [B,1,T,T] + an additive copy per layer"));
+            items.Add(new("attention mask", ActivationMemory.PaddingMask(r),
+                ActivationMemory.ChunkedAttentionPerLayer(r) > 0 ? "padded batches: bool [B,1,T,T] (CPU chunk masks: under activations)"
+                : r.GradientCheckpointing || r.LoraRank is null ? "padded batches: bool [B,1,T,T] + one additive copy"
+                : "padded batches: bool [B,1,T,T] + an additive copy per layer"));
         bool keeps = r.Nf4KeepsDequantizedWeights && r.LoraRank is not null;
         long dequantized = r.Weights == WeightFormat.Full ? 0 : DequantizedBytes(r);
         if (r.Weights != WeightFormat.Full)
