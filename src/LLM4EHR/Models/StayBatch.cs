@@ -37,6 +37,17 @@ public sealed class StayBatch : IDisposable
     public long BatchSize => Labels.shape[0];
     public long SequenceLength => InputIds.shape[1];
 
+    /// <summary>The time series [B, S, C] of a batch for a model that reads them; throws when the batch carries none.</summary>
+    public Tensor RequireSeries() =>
+        Series ?? throw new InvalidOperationException("this model reads the time series, but the batch carries none");
+
+    /// <summary>Pooling mask [B, S] int64 of ones over the series steps: every hour of a regular series is real.</summary>
+    public Tensor SeriesStepMask()
+    {
+        var series = RequireSeries();
+        return ones(series.shape[0], series.shape[1], dtype: ScalarType.Int64, device: series.device);
+    }
+
     /// <summary>Number of real (non-pad) tokens in the batch.</summary>
     public long RealTokens => AttentionMask.sum().item<long>();
 

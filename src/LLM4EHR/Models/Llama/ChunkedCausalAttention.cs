@@ -28,7 +28,10 @@ internal static class ChunkedCausalAttention
     public const string OverrideVariable = "LLM4EHR_CPU_ATTENTION";
 
     /// <summary>True for float32 q [B, A, T, D] on CPU whose full score matrix stays under <see cref="MaxScoreBytes"/>.</summary>
-    public static bool Applies(Tensor q) => Applies(q, Environment.GetEnvironmentVariable(OverrideVariable));
+    public static bool Applies(Tensor q) => Applies(q, Override);
+
+    // Read once: Applies runs in every layer's forward.
+    private static readonly string? Override = Environment.GetEnvironmentVariable(OverrideVariable);
 
     /// <summary><see cref="Applies(Tensor)"/> with the override's value given (null: none).</summary>
     internal static bool Applies(Tensor q, string? overrideValue)

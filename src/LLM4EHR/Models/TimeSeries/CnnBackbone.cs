@@ -46,7 +46,7 @@ public sealed class CnnBackbone : Module, IBackbone
     public (Tensor Hidden, Tensor Mask) Encode(StayBatch batch)
     {
         using var scope = NewDisposeScope();
-        var series = LstmBackbone.SeriesOf(batch);                       // [B, S, C]
+        var series = batch.RequireSeries();                              // [B, S, C]
         var x = series;                                                  // [B, S, C]
         for (int i = 0; i < weights.Count; i++)
         {
@@ -56,7 +56,7 @@ public sealed class CnnBackbone : Module, IBackbone
             var columns = windows.permute(0, 2, 1, 3).reshape(x.shape[0], x.shape[1], -1); // [B, S, C × k]
             x = functional.dropout(functional.relu(functional.linear(columns, weights[i], biases[i])), _dropout, training); // [B, S, channels]
         }
-        var mask = ones(series.shape[0], series.shape[1], dtype: ScalarType.Int64, device: series.device); // [B, S]
+        var mask = batch.SeriesStepMask();                                             // [B, S]
         return (x.MoveToOuterDisposeScope(), mask.MoveToOuterDisposeScope());            // [B, S, channels]
     }
 }

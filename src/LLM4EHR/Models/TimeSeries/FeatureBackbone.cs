@@ -16,9 +16,9 @@ public sealed class FeatureBackbone(long featureCount) : Module(nameof(FeatureBa
     /// <summary>series [B, 1, F] → the same [B, 1, F] and a mask [B, 1] of ones.</summary>
     public (Tensor Hidden, Tensor Mask) Encode(StayBatch batch)
     {
-        var features = LstmBackbone.SeriesOf(batch);
+        var features = batch.RequireSeries();
         if (features.shape[2] != HiddenSize)
             throw new InvalidOperationException($"expected {HiddenSize} features per stay, got {features.shape[2]}");
-        return (features.alias(), ones(features.shape[0], features.shape[1], dtype: ScalarType.Int64, device: features.device));
+        return (features.alias(), batch.SeriesStepMask());
     }
 }

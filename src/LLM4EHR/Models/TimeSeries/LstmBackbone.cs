@@ -28,12 +28,9 @@ public sealed class LstmBackbone : Module, IBackbone
     public (Tensor Hidden, Tensor Mask) Encode(StayBatch batch)
     {
         using var scope = NewDisposeScope();
-        var series = SeriesOf(batch);                                    // [B, S, C]
+        var series = batch.RequireSeries();                              // [B, S, C]
         var (output, hn, cn) = lstm.forward(series);                     // [B, S, H]
-        var mask = ones(series.shape[0], series.shape[1], dtype: ScalarType.Int64, device: series.device); // [B, S]
+        var mask = batch.SeriesStepMask();                               // [B, S]
         return (output.MoveToOuterDisposeScope(), mask.MoveToOuterDisposeScope());
     }
-
-    internal static Tensor SeriesOf(StayBatch batch) =>
-        batch.Series ?? throw new InvalidOperationException("this model reads the time series, but the batch carries none");
 }
