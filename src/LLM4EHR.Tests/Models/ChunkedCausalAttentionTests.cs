@@ -62,12 +62,11 @@ public sealed class ChunkedCausalAttentionTests
         Assert.Equal(rows, ChunkedCausalAttention.ChunkRows(b, a, t));
 
     [Fact]
-    public void Saved_bytes_count_each_chunks_probabilities_and_padded_masks_and_nothing_where_flash_runs()
+    public void Saved_bytes_count_each_chunks_probabilities_and_nothing_where_flash_runs()
     {
         // [2, 8, 512]: chunks of 256 rows against 256 and 512 keys.
         long cells = 256 * 256 + 256 * 512;
-        Assert.Equal(2 * cells * 8 * 4, ChunkedCausalAttention.SavedBytes(2, 8, 512, padded: false));
-        Assert.Equal(2 * cells * (8 * 4 + 1), ChunkedCausalAttention.SavedBytes(2, 8, 512, padded: true));
-        Assert.Equal(0, ChunkedCausalAttention.SavedBytes(1, 32, 4096, padded: false));
+        Assert.Equal(2 * cells * 8 * 4, ChunkedCausalAttention.SavedBytes(2, 8, 512));
+        Assert.Equal(0, ChunkedCausalAttention.SavedBytes(1, 32, 4096));
     }
 }

@@ -51,17 +51,16 @@ internal static class ChunkedCausalAttention
 
     /// <summary>
     /// Bytes one layer keeps for backward that the flash kernel would not, where this path applies (else 0): every
-    /// chunk's f32 probabilities [B, A, n, end] (softmax's output, also P·V's input) and, for a padded batch, its bool
-    /// mask [B, 1, n, end] (masked_fill's).
+    /// chunk's f32 probabilities [B, A, n, end] (softmax's output, also P·V's input). The additive masks keep nothing.
     /// </summary>
-    public static long SavedBytes(long b, long a, long t, bool padded)
+    public static long SavedBytes(long b, long a, long t)
     {
         if (!AppliesTo(b, a, t))
             return 0;
         long rows = ChunkRows(b, a, t), cells = 0; // Σ n·end over the chunks
         for (long start = 0; start < t; start += rows)
             cells += Math.Min(rows, t - start) * Math.Min(start + rows, t);
-        return b * cells * (4 * a + (padded ? 1 : 0));
+        return b * a * 4 * cells;
     }
 
     /// <summary>Query rows per chunk for q [B, A, T, D]: about <see cref="ChunkScoreBytes"/> of scores, at least <see cref="MinChunkRows"/>.</summary>
@@ -81,19 +80,32 @@ internal static class ChunkedCausalAttention
         for (long start = 0; start < t; start += rows)
         {
             long n = Math.Min(rows, t - start), end = start + n;
-            var scores = scaled.narrow(2, start, n).matmul(k.narrow(2, 0, end).transpose(-2, -1)); // [B, A, n, end]
-            // In place: matmul's backward does not need its output. Causal: only the diagonal block [n, n] has keys
-            // after their query; the keys before the chunk are all visible.
-            if (mask is null)
-                scores.narrow(3, start, n).masked_fill_(AfterQuery(n, q.device), float.NegativeInfinity);
-            else
-                scores.masked_fill_(mask.narrow(2, start, n).narrow(3, 0, end).logical_not(), float.NegativeInfinity); // [B, 1, n, end]
+            using var chunkScope = NewDisposeScope(); // the chunk's scores go once softmax has read them (autograd keeps P)
+            // The mask goes in as an additive 0 / -inf bias over the whole chunk, in place: add's backward passes the
+            // gradient through as it is. A fill of the masked scores (in place on the diagonal block, a view) made
+            // backward copy the chunk's whole score gradient and fill it again: measured fwd+bwd per bench-model
+            // layer [2, 8, 512, 32] 10.1 → 8.0 ms.
+            var scores = scaled.narrow(2, start, n).matmul(k.narrow(2, 0, end).transpose(-2, -1)) // [B, A, n, end]
+                .add_(mask is null ? CausalBias(start, n, q.device) : PaddedBias(mask, start, n));
             var probabilities = scores.softmax(-1);
-            outputs.Add(probabilities.matmul(v.narrow(2, 0, end)));                  // [B, A, n, D]
+            outputs.Add(probabilities.matmul(v.narrow(2, 0, end)).MoveToOuterDisposeScope()); // [B, A, n, D]
         }
         return (outputs.Count == 1 ? outputs[0] : cat(outputs, 2)).MoveToOuterDisposeScope();
     }
 
-    // The diagonal block's keys after their query: bool [n, n], true above the diagonal.
-    private static Tensor AfterQuery(long n, Device device) => ones([n, n], ScalarType.Bool, device).triu(1);
+    // The causal bias of the chunk of queries [start, start + n) against keys [0, start + n): [n, end], -inf only
+    // above the diagonal of its last n columns (the keys before the chunk are all visible).
+    private static Tensor CausalBias(long start, long n, Device device)
+    {
+        var bias = zeros([n, start + n], device: device);
+        bias.narrow(1, start, n).masked_fill_(ones([n, n], ScalarType.Bool, device).triu(1), float.NegativeInfinity);
+        return bias;
+    }
+
+    // The padded mask's bias for the same chunk: [B, 1, n, end], -inf where the bool mask says may not attend.
+    private static Tensor PaddedBias(Tensor mask, long start, long n)
+    {
+        var allowed = mask.narrow(2, start, n).narrow(3, 0, start + n);
+        return zeros(allowed.shape, device: mask.device).masked_fill_(allowed.logical_not(), float.NegativeInfinity);
+    }
 }

@@ -12,7 +12,7 @@ namespace LLM4EHR.Models.Memory;
 /// A's output (4r); without dropout an f32 copy per adapter (bf16), or the shared input itself (f32);</item>
 /// <item>attention (SDPA, flash kernel: no T×T matrix): q, k and v expanded to all heads, the output (4sQ) and the
 /// f32 log-sum-exp per head; on the CPU, where small score matrices take <see cref="ChunkedCausalAttention"/>, also
-/// its probabilities (and chunk masks), per layer rather than per token (<see cref="ChunkedAttentionPerLayer"/>);</item>
+/// its probabilities, per layer rather than per token (<see cref="ChunkedAttentionPerLayer"/>);</item>
 /// <item>the MLP: gate, silu(gate) and up (3sI).</item>
 /// </list>
 /// Layer 0's input needs no gradient (frozen embeddings), so its first norm keeps nothing; the final norm keeps one
@@ -47,12 +47,12 @@ public static class ActivationMemory
     }
 
     /// <summary>
-    /// CPU only: what one layer's chunked attention keeps beyond the flash kernel's (probabilities and, padded, chunk
-    /// masks; <see cref="ChunkedCausalAttention.SavedBytes"/>); 0 on CUDA, for large score matrices, or with nothing training.
+    /// CPU only: what one layer's chunked attention keeps beyond the flash kernel's (its probabilities;
+    /// <see cref="ChunkedCausalAttention.SavedBytes"/>); 0 on CUDA, for large score matrices, or with nothing training.
     /// </summary>
     public static long ChunkedAttentionPerLayer(MemoryPlanRequest r) =>
         r.Cuda || r.LoraRank is null ? 0
-            : ChunkedCausalAttention.SavedBytes(r.BatchSize, r.Model.NumAttentionHeads, r.SequenceLength, r.Padding && r.BatchSize > 1);
+            : ChunkedCausalAttention.SavedBytes(r.BatchSize, r.Model.NumAttentionHeads, r.SequenceLength);
 
     /// <summary>Bytes kept for backward once the forward has run (before backward starts).</summary>
     public static long Saved(MemoryPlanRequest r)
@@ -82,8 +82,8 @@ public static class ActivationMemory
     /// <summary>
     /// Padded batches only: the bool mask [B, 1, T, T] built once per forward and kept for backward, and the additive
     /// copy in the compute dtype that SDPA makes from it in every layer and keeps for that layer's backward (one layer
-    /// at a time with checkpointing, every layer without); where the CPU's chunked attention runs instead, its chunk
-    /// masks are counted with its probabilities (<see cref="ChunkedAttentionPerLayer"/>). A batch without padding takes
+    /// at a time with checkpointing, every layer without); where the CPU's chunked attention runs instead, no layer keeps
+    /// a mask of its own (its masks are added to the scores, which keeps nothing). A batch without padding takes
     /// the causal kernel: no mask; nor does a batch of one sequence, which is never padded.
     /// </summary>
     public static long PaddingMask(MemoryPlanRequest r)
