@@ -9,9 +9,9 @@ namespace LLM4EHR.Models.Llama;
 /// Causal attention on CPU as plain matmul + softmax, over chunks of queries: each chunk is scored only against the
 /// keys up to its last query (the causal upper right is never computed) and its scores stay small enough to be reused
 /// from the heap. libtorch's CPU flash-attention kernel is slow at the small head dims of the demo and bench models
-/// (measured fwd+bwd per layer: [8, 4, 512, 16] 19–21 ms flash vs 14 ms here, [2, 8, 512, 32] 12.5 vs 9.2 ms;
-/// padded: 20.5 vs 16.8 ms), but it keeps no T×T probabilities for backward, which this does: so this path is taken
-/// only while they are small (<see cref="Applies"/>). Same results as SDPA to float32 rounding.
+/// (measured fwd+bwd per layer, in alternation: [8, 4, 512, 16] 22.2 ms flash vs 15.4 ms here, padded 24.9 vs 18.1;
+/// [2, 8, 512, 32] 13.1 vs 10.4, padded 14.4 vs 11.2), but it keeps no T×T probabilities for backward, which this
+/// does: so this path is taken only while they are small (<see cref="Applies"/>). Same results as SDPA to float32 rounding.
 /// </summary>
 internal static class ChunkedCausalAttention
 {
@@ -83,8 +83,8 @@ internal static class ChunkedCausalAttention
             using var chunkScope = NewDisposeScope(); // the chunk's scores go once softmax has read them (autograd keeps P)
             // The mask goes in as an additive 0 / -inf bias over the whole chunk, in place: add's backward passes the
             // gradient through as it is. A fill of the masked scores (in place on the diagonal block, a view) made
-            // backward copy the chunk's whole score gradient and fill it again: measured fwd+bwd per bench-model
-            // layer [2, 8, 512, 32] 10.1 → 8.0 ms.
+            // backward copy the chunk's whole score gradient and fill it again: fwd+bwd per layer 13.8 → 10.4 ms
+            // for [2, 8, 512, 32], 22.1 → 18.1 ms padded for [8, 4, 512, 16].
             var scores = scaled.narrow(2, start, n).matmul(k.narrow(2, 0, end).transpose(-2, -1)) // [B, A, n, end]
                 .add_(mask is null ? CausalBias(start, n, q.device) : PaddedBias(mask, start, n));
             var probabilities = scores.softmax(-1);
