@@ -15,7 +15,10 @@ namespace LLM4EHR.Experiments;
 /// </summary>
 public static class ClassifierFactory
 {
-    /// <summary>The device and dtype a config asks for (<c>dtype: auto</c> = bf16 on CUDA; on CPU bf16 where native, else f32).</summary>
+    /// <summary>
+    /// The device and dtype a config asks for (<c>dtype: auto</c> = bf16 on CUDA; on CPU bf16 where native and the
+    /// model is not small, else f32: <see cref="CpuComputeDtype"/>).
+    /// </summary>
     public static ComputeDevice ResolveCompute(ModelSettings model)
     {
         var compute = ComputeDevice.Resolve(model.Device);
@@ -24,14 +27,37 @@ public static class ClassifierFactory
             "float32" => compute with { Dtype = ScalarType.Float32, Reason = "model.dtype: float32" },
             "bfloat16" => compute with { Dtype = ScalarType.BFloat16, Reason = "model.dtype: bfloat16" },
             _ when compute.IsCuda => compute with { Reason = "auto: CUDA computes in bfloat16" },
-            _ => CpuAuto(compute),
+            _ => CpuAuto(compute, model),
         };
     }
 
-    private static ComputeDevice CpuAuto(ComputeDevice cpu)
+    private static ComputeDevice CpuAuto(ComputeDevice cpu, ModelSettings model)
     {
-        var (dtype, reason) = CpuComputeDtype.Choose();
+        var (dtype, reason) = CpuComputeDtype.Choose(DeclaredHiddenSize(model));
         return cpu with { Dtype = dtype, Reason = reason };
+    }
+
+    /// <summary>
+    /// The hidden size the config's model will have: <c>model.tiny.hidden</c>, else <c>hidden_size</c> in the folder's
+    /// config.json; null when neither says (no folder yet, a family without one, an unreadable file, which the load
+    /// itself then reports).
+    /// </summary>
+    internal static int? DeclaredHiddenSize(ModelSettings model)
+    {
+        if (model.Tiny is { } tiny)
+            return tiny.Hidden;
+        string file = Path.Combine(model.Path, "config.json");
+        if (model.Path.Length == 0 || !File.Exists(file))
+            return null;
+        try
+        {
+            using var json = System.Text.Json.JsonDocument.Parse(File.ReadAllBytes(file));
+            return json.RootElement.TryGetProperty("hidden_size", out var h) && h.TryGetInt32(out int size) ? size : null;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or System.Text.Json.JsonException or InvalidOperationException)
+        {
+            return null;
+        }
     }
 
     public static PooledClassifier Build(ExperimentConfig config, ComputeDevice compute, IProgress<(int Done, int Total)>? loadProgress = null) =>

@@ -1,4 +1,5 @@
 using TorchSharp;
+using static TorchSharp.torch;
 
 namespace LLM4EHR.Runtime;
 
@@ -16,7 +17,9 @@ public static class TorchEnvironment
             ("threads", torch.get_num_threads().ToString()),
             ("cuda available", torch.cuda.is_available().ToString()),
             ("device", device.ToString()),
-            ("cpu auto dtype", $"{cpuAuto.Dtype} ({cpuAuto.Reason})"),
+            ("cpu auto dtype", cpuAuto.Dtype == ScalarType.BFloat16
+                ? $"{cpuAuto.Dtype} ({cpuAuto.Reason}; Float32 for models of hidden size < {CpuComputeDtype.MinBf16HiddenSize})"
+                : $"{cpuAuto.Dtype} ({cpuAuto.Reason})"),
             ("mkl path", MklIntelPath.Apply()),
             ("gc", ManagedHeapSettings.Describe()),
         ];
