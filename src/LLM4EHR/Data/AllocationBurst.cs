@@ -3,23 +3,25 @@ using System.Runtime;
 namespace LLM4EHR.Data;
 
 /// <summary>
-/// Suspends garbage collection while a file's records are built (<see cref="GC.TryStartNoGCRegion(long)"/>).
-/// Everything a load allocates survives until the records exist, so each gen0/gen1 collection during the load
-/// would only copy the same strings and objects up a generation: measured as about a third of the load time.
-/// (TryStartNoGCRegion itself collects only when its budget needs it, so without the gen0 collection below a
-/// repeated load kept allocating fresh memory.)
+/// On request (<see cref="OptInVariable"/>=1), suspends garbage collection while a file's records are built
+/// (<see cref="GC.TryStartNoGCRegion(long)"/>). Everything a load allocates survives until the records exist, so
+/// each gen0/gen1 collection during the load would only copy the same strings and objects up a generation.
+/// <para>Off by default, because a run keeps what it loads. The next collection after a region then finds the
+/// whole load alive in gen0, and the next load of a run paid for that: measured with the bench file,
+/// each of three loads kept alive took 357–417 ms with regions against 194–230 ms without (CPython 350–365 ms).
+/// Regions win only where each load's result is dropped before the next one, e.g. a notebook that reloads a split:
+/// 101–129 ms against 112–136 ms, or 67–69 ms against 127–134 ms with <c>DOTNET_GCgen0size=0x10000000</c>.</para>
 /// Best effort: without room for the estimate, with another region already open, or when the load allocates
 /// more than estimated, the runtime simply collects as usual.
 /// The region is process-wide GC state, so only one load at a time holds one: a second concurrent load runs without
-/// (and skips the gen0 collection, which would end the first load's region). Set <see cref="OptOutVariable"/>=1 to
-/// never open a region, e.g. in a host whose own latency settings must not be disturbed.
+/// (and skips the gen0 collection, which would end the first load's region).
 /// <para>The region is only as cheap as the GC's gen0 budget is large. .NET 10's regions GC satisfies it with freshly
 /// committed memory and decommits that again afterwards when the budget is a few MB: ~100 MB of page faults per load
 /// of the bench file (26k faults). The budget is capped at 6 MB while background GC is on, which is why the build
 /// turns it off (<c>ConcurrentGarbageCollection</c> in Directory.Build.props: cap ~128 MB, memory mostly reused).
 /// <c>DOTNET_GCgen0size=0x10000000</c> (256 MB; read only from the environment, no runtimeconfig knob) also raises
-/// the floor: every repeated load then reuses memory. <c>dotnet run</c> of the CLI sets it
-/// (Properties/launchSettings.json); <c>bench load</c> prints both settings.</para>
+/// the floor. <c>dotnet run</c> of the CLI sets it (Properties/launchSettings.json); <c>bench load</c> prints both
+/// settings.</para>
 /// </summary>
 internal readonly struct AllocationBurst : IDisposable
 {
@@ -29,8 +31,8 @@ internal readonly struct AllocationBurst : IDisposable
     /// <summary>Above this, a region would hold back too much memory from the rest of the process.</summary>
     public const long MaxBytes = 1L << 30;
 
-    /// <summary>Environment variable that, set to 1, turns regions off for the process.</summary>
-    public const string OptOutVariable = "LLM4EHR_NO_GC_REGION";
+    /// <summary>Environment variable that, set to 1, lets loads open regions.</summary>
+    public const string OptInVariable = "LLM4EHR_GC_REGION";
 
     /// <summary>1 while some load owns the region (from before its gen0 collection until its Dispose).</summary>
     private static int s_held;
@@ -45,7 +47,7 @@ internal readonly struct AllocationBurst : IDisposable
     public static AllocationBurst Begin(long fileBytes)
     {
         long bytes = (long)(fileBytes * BytesPerFileByte) + (16 << 20);
-        if (bytes > MaxBytes || Environment.GetEnvironmentVariable(OptOutVariable) == "1")
+        if (bytes > MaxBytes || Environment.GetEnvironmentVariable(OptInVariable) != "1")
             return default;
         if (Interlocked.CompareExchange(ref s_held, 1, 0) != 0)
             return default; // another load's region is open: collecting now would end it

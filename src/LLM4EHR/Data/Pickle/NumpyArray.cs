@@ -110,8 +110,7 @@ internal sealed class NumpyArray
     }
 
     /// <summary>Every element is written right after, so skip zeroing. Not pinned: the pinned heap takes a lock per
-    /// allocation and its budget triggers full collections (measured slower); while <see cref="AllocationBurst"/>
-    /// holds collections off, ordinary arrays are not copied during the load either.</summary>
+    /// allocation and its budget triggers full collections (measured slower).</summary>
     private static double[] Allocate(int n) => GC.AllocateUninitializedArray<double>(n);
 
     private void Widen(ReadOnlySpan<byte> raw, double[] values)
