@@ -1,6 +1,7 @@
 using LLM4EHR.Runtime;
 using LLM4EHR.Benchmarks;
 using LLM4EHR.Models.Quantization;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace LLM4EHR.Tests.Models;
@@ -44,6 +45,35 @@ public class Nf4AutogradMemoryTests
         y.sum().backward();
         Assert.Equal(x.shape, x.grad!.shape);
         Assert.True(x.grad.abs().sum().item<float>() > 0);
+        foreach (var layer in stack) layer.Dispose();
+    }
+
+    [Fact]
+    public void Backward_leaves_no_gradient_in_the_callers_dispose_scope_and_the_next_step_frees_it()
+    {
+        // The training step's scope would otherwise hold every layer's input gradient (and TorchSharp's wrapper of
+        // its incoming one) until the step ends.
+        using var scope = NewDisposeScope();
+        var stack = new List<Nf4Linear>();
+        using (var g = new Generator(5, CPU))
+            for (int i = 0; i < 3; i++)
+                using (var w = randn([64, 64], generator: g))
+                    stack.Add(new Nf4Linear(w));
+        var x = randn(8, 64).requires_grad_(true);                       // [T, D]
+        var h = x;
+        foreach (var layer in stack) h = layer.forward(h);
+        var loss = h.sum();
+        long beforeBackward = scope.DisposablesCount;
+
+        loss.backward();
+
+        Assert.Equal(beforeBackward, scope.DisposablesCount);
+        Assert.True(x.grad!.abs().sum().item<float>() > 0);
+        // The last gradient handed over, held outside every scope, is freed by the next custom forward on the thread
+        // (the engine took its own reference).
+        long freedOutside = DisposeScopeManager.Statistics.DisposedOutsideScopeCount;
+        using (var next = stack[0].forward(randn(1, 64).requires_grad_(true))) { }
+        Assert.True(DisposeScopeManager.Statistics.DisposedOutsideScopeCount > freedOutside);
         foreach (var layer in stack) layer.Dispose();
     }
 

@@ -56,6 +56,7 @@ internal sealed class LayerCheckpoint : autograd.SingleTensorFunction<LayerCheck
 
     public override Tensor forward(autograd.AutogradContext ctx, params object[] vars)
     {
+        AutogradHandOff.FreeEarlier();
         var layer = (ICheckpointLayer)vars[0];
         int count = (int)vars[1];
         var x = (Tensor)vars[2];
@@ -93,6 +94,8 @@ internal sealed class LayerCheckpoint : autograd.SingleTensorFunction<LayerCheck
 
     public override List<Tensor> backward(autograd.AutogradContext ctx, Tensor gradOutput)
     {
+        AutogradHandOff.FreeEarlier();
+        using var scope = NewDisposeScope();
         var saved = ctx.get_saved_variables();
         var layer = (ICheckpointLayer)ctx.get_data("layer");
         var present = (bool[])ctx.get_data("present");
@@ -100,7 +103,6 @@ internal sealed class LayerCheckpoint : autograd.SingleTensorFunction<LayerCheck
         var parameters = (List<Parameter>)ctx.get_data("parameters");
         var rng = ctx.get_data("rng") as byte[];
 
-        using var scope = NewDisposeScope();
         var x = saved[0].detach().requires_grad_(xRequiresGrad);
         int next = 1;
         var context = present.Select(p => p ? saved[next++] : null).ToArray();
@@ -128,16 +130,15 @@ internal sealed class LayerCheckpoint : autograd.SingleTensorFunction<LayerCheck
         if (xRequiresGrad) inputs.Add(x);
         inputs.AddRange(parameters);
         var grads = autograd.grad([output], inputs, [gradOutput], allow_unused: true);
+        AutogradHandOff.Release(gradOutput);
 
         // One slot per apply() argument; non-differentiable ones get null. The returned tensors are handed to
-        // the engine after this method returns, so they must outlive this scope.
-        var result = new List<Tensor> { null!, null!, xRequiresGrad ? Keep(grads[0]) : null! };
+        // the engine after this method returns, so they must outlive this scope (AutogradHandOff frees them later).
+        var result = new List<Tensor> { null!, null!, xRequiresGrad ? AutogradHandOff.HandOver(grads[0]) : null! };
         result.AddRange(present.Select(_ => (Tensor)null!));
         int offset = xRequiresGrad ? 1 : 0;
         for (int i = 0; i < parameters.Count; i++)
-            result.Add(Keep(grads[offset + i]));
+            result.Add(AutogradHandOff.HandOver(grads[offset + i]));
         return result;
     }
-
-    private static Tensor Keep(Tensor? t) => t is null || t.IsInvalid ? null! : t.MoveToOuterDisposeScope();
 }

@@ -19,6 +19,7 @@ internal sealed class Nf4MatMul : autograd.SingleTensorFunction<Nf4MatMul>
 
     public override Tensor forward(autograd.AutogradContext ctx, params object[] vars)
     {
+        AutogradHandOff.FreeEarlier();
         var layer = (Nf4Linear)vars[0];
         var x = (Tensor)vars[1];
         ctx.save_for_backward(layer.QuantizationState());
@@ -29,12 +30,14 @@ internal sealed class Nf4MatMul : autograd.SingleTensorFunction<Nf4MatMul>
 
     public override List<Tensor> backward(autograd.AutogradContext ctx, Tensor gradOutput)
     {
+        AutogradHandOff.FreeEarlier();
         using var scope = NewDisposeScope();
         var state = ctx.get_saved_variables();
         var shape = (long[])ctx.get_data("shape");
         var w = Nf4Linear.Dequantize(state, shape, gradOutput.dtype).to(gradOutput.device); // [out, in]
         var gradInput = gradOutput.matmul(w);                                                 // [..., in]
+        AutogradHandOff.Release(gradOutput);
         // One slot per apply() argument: none for the layer. The engine takes the gradient after this returns.
-        return [null!, gradInput.MoveToOuterDisposeScope()];
+        return [null!, AutogradHandOff.HandOver(gradInput)];
     }
 }
