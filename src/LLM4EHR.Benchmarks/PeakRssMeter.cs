@@ -15,8 +15,10 @@ public sealed class PeakRssMeter : IDisposable
 
     private PeakRssMeter()
     {
-        StartMb = ProcessMemory.CurrentRssMb() ?? double.NaN;
+        // Reset first, then read: the high-water mark is then at least every RSS read after the reset, so the peak can
+        // never come out below the start when other threads free memory in between (a test saw that happen).
         Exact = ProcessMemory.TryResetPeak();
+        StartMb = ProcessMemory.CurrentRssMb() ?? double.NaN;
         if (Exact)
             return;
         _sampledPeakMb = StartMb;

@@ -9,16 +9,20 @@ public sealed class AllocationBurstTests
     private const long SmallFile = 1 << 20; // asks for a region of a few tens of MiB: always available
 
     [Fact]
-    public void A_second_concurrent_burst_leaves_the_first_ones_region_open()
+    public void A_second_concurrent_burst_leaves_the_first_ones_region_open() => WithOptIn("1", SecondBurstRunsWithout);
+
+    // Sets the opt-in variable for the body and restores what the environment had (a user may have set it).
+    private static void WithOptIn(string? value, Action body)
     {
-        Environment.SetEnvironmentVariable(AllocationBurst.OptInVariable, "1");
+        string? before = Environment.GetEnvironmentVariable(AllocationBurst.OptInVariable);
+        Environment.SetEnvironmentVariable(AllocationBurst.OptInVariable, value);
         try
         {
-            SecondBurstRunsWithout();
+            body();
         }
         finally
         {
-            Environment.SetEnvironmentVariable(AllocationBurst.OptInVariable, null);
+            Environment.SetEnvironmentVariable(AllocationBurst.OptInVariable, before);
         }
     }
 
@@ -46,11 +50,10 @@ public sealed class AllocationBurstTests
     }
 
     [Fact]
-    public void Without_the_environment_variable_no_region_is_opened()
+    public void Without_the_environment_variable_no_region_is_opened() => WithOptIn(null, () =>
     {
-        Assert.NotEqual("1", Environment.GetEnvironmentVariable(AllocationBurst.OptInVariable));
         using var burst = AllocationBurst.Begin(SmallFile);
         Assert.False(burst.Started);
         Assert.NotEqual(GCLatencyMode.NoGCRegion, GCSettings.LatencyMode);
-    }
+    });
 }

@@ -55,6 +55,8 @@ public class CpuComputeDtypeTests
             Assert.Null(ClassifierFactory.DeclaredHiddenSize(new ModelSettings(dir, null, "cpu", "auto", false))); // no config.json yet
             File.WriteAllText(Path.Combine(dir, "config.json"), """{ "hidden_size": 4096, "num_attention_heads": 32 }""");
             Assert.Equal(4096, ClassifierFactory.DeclaredHiddenSize(new ModelSettings(dir, null, "cpu", "auto", false)));
+            File.WriteAllText(Path.Combine(dir, "config.json"), "\uFEFF{ \"hidden_size\": 64.0 }"); // as the loader accepts it
+            Assert.Equal(64, ClassifierFactory.DeclaredHiddenSize(new ModelSettings(dir, null, "cpu", "auto", false)));
             File.WriteAllText(Path.Combine(dir, "config.json"), "{ not json");
             Assert.Null(ClassifierFactory.DeclaredHiddenSize(new ModelSettings(dir, null, "cpu", "auto", false)));
             Assert.Null(ClassifierFactory.DeclaredHiddenSize(new ModelSettings("", null, "cpu", "auto", false)));

@@ -54,18 +54,21 @@ internal readonly struct AllocationBurst : IDisposable
         // Reclaim gen0 first, so the burst reuses memory earlier garbage (e.g. a previous load) occupied instead of
         // faulting in fresh pages: measured ~1.5x faster on repeated loads. Data that is still alive would be
         // promoted by the next collection anyway, so this costs nothing extra then.
-        GC.Collect(0, GCCollectionMode.Forced, blocking: true);
         bool started = false;
         try
         {
+            GC.Collect(0, GCCollectionMode.Forced, blocking: true);
             started = GC.TryStartNoGCRegion(bytes);
         }
         catch (Exception e) when (e is InvalidOperationException or ArgumentOutOfRangeException)
         {
             // code outside the loader holds a region, or the runtime cannot reserve that much
         }
-        if (!started)
-            Volatile.Write(ref s_held, 0);
+        finally
+        {
+            if (!started)
+                Volatile.Write(ref s_held, 0); // on every path that opened nothing, whatever was thrown
+        }
         return new AllocationBurst(started);
     }
 

@@ -51,10 +51,10 @@ public static class ClassifierFactory
             return null;
         try
         {
-            using var json = System.Text.Json.JsonDocument.Parse(File.ReadAllBytes(file));
-            return json.RootElement.TryGetProperty("hidden_size", out var h) && h.TryGetInt32(out int size) ? size : null;
+            // Read as the loader reads it (a BOM, or 512.0 for 512, is fine there too).
+            return new JsonConfigReader(JsonConfigReader.ParseObject(File.ReadAllText(file), file), file).OptionalInt("hidden_size");
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or System.Text.Json.JsonException or InvalidOperationException)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or BadInputException)
         {
             return null;
         }

@@ -9,7 +9,9 @@ namespace LLM4EHR.Models;
 /// training step's), every such gradient lived until the step ended: an NF4 bench step kept ~180 MB more and faulted
 /// it in again every step (163–198 → 114–125 ms once freed early); at 8B with 4,000 tokens, every linear's input
 /// gradient of every layer would have stayed. The engine holds its own references once backward has returned, so
-/// the next custom forward or backward on the thread frees them (<see cref="FreeEarlier"/>).
+/// the next custom forward or backward on the thread frees them (<see cref="FreeEarlier"/>). On the CPU the engine
+/// runs backward on the thread that called it, so that is the next layer's backward or the next step's forward; on
+/// CUDA backward runs on libtorch's device thread, where the last gradient handed over waits for the next backward.
 /// </summary>
 internal static class AutogradHandOff
 {
