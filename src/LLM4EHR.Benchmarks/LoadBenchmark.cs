@@ -118,13 +118,11 @@ public sealed record LoadBenchResult(int Stays, double FileMb, TimingStats Ours,
         var s = new BenchSummary("load").Add("stays", Stays).Add("file_mb", FileMb, 1)
             .Add("ms", Ours.MedianMs, 1).Add("min_ms", Ours.MinMs, 1).Add("max_ms", Ours.MaxMs, 1).Add("kept_ms", Kept.MedianMs, 1)
             .Add("gc_gen0size", ManagedHeapSettings.Gen0SizeSetting).Add("gc_background", ManagedHeapSettings.BackgroundGc ? 1L : 0L)
-            .Add("gc_gen0_cap_mb", (ManagedHeapSettings.Gen0MaxBudgetBytes ?? 0) >> 20).Add("gc_region", RegionOptedIn() ? 1L : 0L);
+            .Add("gc_gen0_cap_mb", (ManagedHeapSettings.Gen0MaxBudgetBytes ?? 0) >> 20).Add("gc_region", AllocationBurst.OptedIn ? 1L : 0L);
         if (Python is { } p)
             s.Add("python_ms", p.Repeated.MedianMs, 1).Add("python_min_ms", p.Repeated.MinMs, 1).Add("python_max_ms", p.Repeated.MaxMs, 1)
                 .Add("python_kept_ms", p.KeptMs, 1)
                 .Add("ratio", Ratio!.Value, 3).Add("ratio_min", RatioMin!.Value, 3).Add("kept_ratio", KeptRatio!.Value, 3);
         return s;
     }
-
-    private static bool RegionOptedIn() => Environment.GetEnvironmentVariable(AllocationBurst.OptInVariable) == "1";
 }

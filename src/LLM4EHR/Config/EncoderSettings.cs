@@ -39,6 +39,13 @@ public static class EncoderSettings
     public static bool IsEncoder(this ModelType type) => type is ModelType.Belt or ModelType.Longformer or ModelType.Bigbird;
 
     /// <summary>
+    /// Tokens one encoder forward reads: BELT a chunk framed by [CLS] and [SEP] (<c>model.belt.chunk_size</c> + 2),
+    /// the others the whole sequence of <paramref name="maxTokens"/>.
+    /// </summary>
+    public static int ForwardTokens(ModelSettings model, int maxTokens) =>
+        model.Type == ModelType.Belt ? (model.Belt ?? BeltSettings.Upstream).ChunkSize + 2 : maxTokens;
+
+    /// <summary>
     /// The poolings a family allows, its default first: BELT pools chunk vectors (mean, or max as upstream's option);
     /// Longformer and BigBird pool tokens (mean, upstream's better setting, or the first token's state).
     /// </summary>

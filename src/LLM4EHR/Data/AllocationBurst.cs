@@ -34,6 +34,9 @@ internal readonly struct AllocationBurst : IDisposable
     /// <summary>Environment variable that, set to 1, lets loads open regions.</summary>
     public const string OptInVariable = "LLM4EHR_GC_REGION";
 
+    /// <summary>True when <see cref="OptInVariable"/> is 1 in this process's environment now.</summary>
+    public static bool OptedIn => Environment.GetEnvironmentVariable(OptInVariable) == "1";
+
     /// <summary>1 while some load owns the region (from before its gen0 collection until its Dispose).</summary>
     private static int s_held;
 
@@ -47,7 +50,7 @@ internal readonly struct AllocationBurst : IDisposable
     public static AllocationBurst Begin(long fileBytes)
     {
         long bytes = (long)(fileBytes * BytesPerFileByte) + (16 << 20);
-        if (bytes > MaxBytes || Environment.GetEnvironmentVariable(OptInVariable) != "1")
+        if (bytes > MaxBytes || !OptedIn)
             return default;
         if (Interlocked.CompareExchange(ref s_held, 1, 0) != 0)
             return default; // another load's region is open: collecting now would end it

@@ -55,8 +55,7 @@ public static class DemoAssets
             Layers = tiny.Layers,
             Heads = tiny.Heads,
             Intermediate = tiny.Intermediate,
-            // BELT reads chunks ([CLS] + chunk + [SEP]); the others the whole framed sequence.
-            MaxTokens = model.Type == ModelType.Belt ? (model.Belt ?? BeltSettings.Upstream).ChunkSize + 2 : config.Text.MaxTokens,
+            MaxTokens = EncoderSettings.ForwardTokens(model, config.Text.MaxTokens),
             VocabSize = tiny.Vocab ?? 0, // at least this; the tokenizer's size decides (below)
             Seed = tiny.Seed,
         };

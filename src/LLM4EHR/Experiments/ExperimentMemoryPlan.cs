@@ -25,8 +25,7 @@ public static class ExperimentMemoryPlan
                 $"{(config.Embeddings.Cache is null ? "" : " on cached note embeddings")} loads no Llama (its step is a small fraction of one)");
         if (config.Model.Type.IsEncoder())
         {
-            // BELT runs BERT over chunks of its chunk size ([CLS] + chunk + [SEP]); the others read the whole sequence.
-            int seq = config.Model.Type == ModelType.Belt ? (config.Model.Belt ?? BeltSettings.Upstream).ChunkSize + 2 : config.Text.MaxTokens;
+            int seq = EncoderSettings.ForwardTokens(config.Model, config.Text.MaxTokens);
             throw new BadInputException($"model.type: the memory plan models the Llama's training step, not a {config.Model.Type.Word()} encoder's; " +
                 $"measure one with llm4ehr bench encoder --model {EncoderClassifiers.Family(config.Model.Type).ToString().ToLowerInvariant()} --seq {seq} (peak_rss_mb, scores_mb)");
         }
