@@ -33,7 +33,7 @@ public sealed class DenseResidualNorm : nn.Module
     public Tensor Forward(Tensor h, Tensor residual)
     {
         using var scope = NewDisposeScope();
-        var projected = F.dropout(Linears.Call("dense", h), _dropout, training);   // [B, T, H]
+        var projected = CounterDropout.Apply(Linears.Call("dense", h), _dropout, training);   // [B, T, H]
         return Norm.call(projected + residual).MoveToOuterDisposeScope();
     }
 }

@@ -50,8 +50,8 @@ public sealed class EncoderEmbeddings : nn.Module
             words = words * _wordScale;
         var sum = words + TokenType.call(tokenTypeIds) + Position.call(positionIds);   // [B, T, H]
         var h = _dropoutBeforeNorm
-            ? Norm.call(F.dropout(sum, _dropout, training))
-            : F.dropout(Norm.call(sum), _dropout, training);
+            ? Norm.call(CounterDropout.Apply(sum, _dropout, training))
+            : CounterDropout.Apply(Norm.call(sum), _dropout, training);
         return h.MoveToOuterDisposeScope();
     }
 }

@@ -54,7 +54,7 @@ public sealed class CnnBackbone : Module, IBackbone
             var padded = functional.pad(x.transpose(1, 2), [_padding, _padding]);          // [B, C, S + k - 1]
             var windows = padded.unfold(2, k, 1);                                          // [B, C, S, k]
             var columns = windows.permute(0, 2, 1, 3).reshape(x.shape[0], x.shape[1], -1); // [B, S, C × k]
-            x = functional.dropout(functional.relu(functional.linear(columns, weights[i], biases[i])), _dropout, training); // [B, S, channels]
+            x = CounterDropout.Apply(functional.relu(functional.linear(columns, weights[i], biases[i])), _dropout, training); // [B, S, channels]
         }
         var mask = batch.SeriesStepMask();                                             // [B, S]
         return (x.MoveToOuterDisposeScope(), mask.MoveToOuterDisposeScope());            // [B, S, channels]

@@ -69,7 +69,7 @@ public sealed class LongformerSelfAttention : EncoderSelfAttention
         }
 
         var probs = F.softmax(scores, -1, ScalarType.Float32).to_type(x.dtype);
-        probs = F.dropout(probs, DropoutProbability, training);
+        probs = CounterDropout.Apply(probs, DropoutProbability, training);
         long g0 = globalIndex?.shape[1] ?? 0;
         var context = probs.narrow(-1, g0, 3 * w).matmul(Band(v, w, n, pad));    // [B, A, N, W, D]
         if (globalValues is not null)
@@ -98,7 +98,7 @@ public sealed class LongformerSelfAttention : EncoderSelfAttention
         var scores = q.matmul(k.transpose(-1, -2))                                           // [B, A, G, T]
             .masked_fill(real.logical_not().view(b, 1, 1, t), BertSelfAttention.MinValue(x.dtype));
         var probs = F.softmax(scores, -1, ScalarType.Float32).to_type(x.dtype);
-        probs = F.dropout(probs, DropoutProbability, training);
+        probs = CounterDropout.Apply(probs, DropoutProbability, training);
         var rows = probs.matmul(v);                                                          // [B, A, G, D]
         return rows.masked_fill(globalValid.logical_not().view(b, 1, gCount, 1), 0.0).MoveToOuterDisposeScope();
     }
