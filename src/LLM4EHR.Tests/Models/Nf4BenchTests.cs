@@ -3,6 +3,7 @@ using LLM4EHR.Benchmarks;
 namespace LLM4EHR.Tests.Models;
 
 /// <summary>The bench's measurement code runs end to end on a small size (numbers are for `bench nf4`, not asserted).</summary>
+[Collection(ProcessMemoryCollection.Name)]
 public class Nf4BenchTests : IDisposable
 {
     private readonly string _dir = Directory.CreateTempSubdirectory("nf4bench-").FullName;

@@ -7,6 +7,7 @@ namespace LLM4EHR.Tests.Models;
 /// bench scale's code path end to end on a small sharded bf16 model (the 8B run is `llm4ehr bench scale`, never a
 /// test); memory figures are for the bench, only their presence and the tensor bytes are asserted.
 /// </summary>
+[Collection(ProcessMemoryCollection.Name)]
 public class ScaleBenchmarkTests : IDisposable
 {
     private readonly string _dir = Directory.CreateTempSubdirectory("scale-").FullName;

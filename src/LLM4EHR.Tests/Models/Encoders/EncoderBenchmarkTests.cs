@@ -1,8 +1,10 @@
 using LLM4EHR.Benchmarks;
 using LLM4EHR.Models.Encoders;
+using LLM4EHR.Tests.Models;
 
 namespace LLM4EHR.Tests.Models.Encoders;
 
+[Collection(ProcessMemoryCollection.Name)]
 public class EncoderBenchmarkTests
 {
     [Theory]
