@@ -14,6 +14,7 @@ public class CounterDropoutTests
     [InlineData(0.9)]
     public void Keep_mask_is_zero_or_one_and_keeps_a_fraction_one_minus_p(double p)
     {
+        manual_seed(1);
         using var like = empty(1000, 1000);
         using var mask = CounterDropout.Keep(like, p);
         Assert.Equal(like.shape, mask.shape);
@@ -31,13 +32,15 @@ public class CounterDropoutTests
         // A weak hash shows up as correlation between nearby counters, between rows (stride) or between the
         // parallel work items (1 << 16 elements apart): both-dropped rates must match p² at every distance.
         const double p = 0.5;
+        manual_seed(2);
         using var like = empty(4, 1 << 18);
         using var dropped = CounterDropout.Keep(like, p).eq(0).flatten();
         long n = dropped.shape[0];
         foreach (long lag in new long[] { 1, 2, 7, 8, 16, 1000, 1 << 16, 1 << 18 })
         {
             using var both = dropped.narrow(0, 0, n - lag).logical_and(dropped.narrow(0, lag, n - lag));
-            double expected = p * p, sd = Math.Sqrt(expected * (1 - expected) / (n - lag));
+            // Overlapping pairs (i, i + lag, i + 2·lag) share an element: the variance is p²(1−p²) + 2p³(1−p) per pair.
+            double expected = p * p, sd = Math.Sqrt((expected * (1 - expected) + 2 * p * p * p * (1 - p)) / (n - lag));
             Assert.InRange(Fraction(both), expected - 5 * sd, expected + 5 * sd);
         }
     }
@@ -71,6 +74,19 @@ public class CounterDropoutTests
     }
 
     [Fact]
+    public void A_mask_filled_in_several_spans_equals_one_filled_at_once()
+    {
+        // Masks of 2^28 elements or more are filled a span at a time (TorchSharp's byte span stops at 2 GiB): each span
+        // must continue the element numbering.
+        long[] shape = [3, 100_003];
+        manual_seed(9);
+        using var whole = CounterDropout.KeepMask(shape, 0.5, ScalarType.Float32, keptValue: 1);
+        manual_seed(9);
+        using var spans = CounterDropout.KeepMask(shape, 0.5, ScalarType.Float32, keptValue: 1, spanElements: 70_001);
+        Assert.True(TensorAssert.Identical(whole, spans));
+    }
+
+    [Fact]
     public void Apply_scales_the_kept_values_and_passes_gradients_through_the_same_mask()
     {
         const double p = 0.2;
@@ -94,6 +110,29 @@ public class CounterDropoutTests
         using var x = randn(5, 9);
         using var y = CounterDropout.Apply(x, p, training);
         TensorAssert.Equal(x, y, "identity");
+    }
+
+    [Fact]
+    public void Apply_at_p_one_zeroes_everything_as_F_dropout_and_p_outside_zero_one_is_refused()
+    {
+        using var x = randn(7, 11).requires_grad_();
+        using var y = CounterDropout.Apply(x, 1.0, training: true);
+        Assert.Equal(0, y.abs().sum().item<float>());
+        using var keep = CounterDropout.Keep(x, 1.0);
+        Assert.Equal(0, keep.abs().sum().item<float>());
+        Assert.Throws<ArgumentOutOfRangeException>(() => CounterDropout.Apply(x, 1.5, training: true));
+        Assert.Throws<ArgumentOutOfRangeException>(() => CounterDropout.Keep(x, -0.1));
+    }
+
+    [Fact]
+    public void Apply_in_float64_scales_by_the_exact_one_over_one_minus_p()
+    {
+        const double p = 0.3;
+        using var x = ones(50, 50, dtype: ScalarType.Float64);
+        using var y = CounterDropout.Apply(x, p, training: true);
+        using var kept = y.masked_select(y.ne(0));
+        Assert.True(kept.numel() > 0);
+        Assert.True(kept.eq(1 / (1 - p)).all().item<bool>(), "kept values are exactly 1/(1-p) in float64");
     }
 
     [Fact]

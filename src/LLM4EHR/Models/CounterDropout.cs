@@ -9,31 +9,41 @@ namespace LLM4EHR.Models;
 /// libtorch draws CPU random numbers one at a time from a single mt19937 stream: a [2, 512, 256] mask took 0.58–0.65 ms
 /// with <c>rand_like(x).ge_(p)</c> and 1.8 ms inside <c>F.dropout</c>, against 0.04–0.05 ms here (2 cores, measured
 /// in alternation), and the bench step draws eight such masks. Element i of a mask is kept when
-/// mix(mix(i·φ + seed_lo) ^ seed_hi) ≥ p·2³², with murmur3's 32-bit finalizer as mix: a bijection of i within one
-/// mask, so the keep rate is 1 − p to 2⁻³², and element i does not depend on how the work is split across threads.
-/// The 64-bit seed is one draw from torch's default generator, so <c>torch.manual_seed</c> replays masks as before.
-/// Off the CPU (CUDA's generator is parallel) and for masks of 2³² elements or more, libtorch's own ops are used.
+/// mix(mix(i·φ + seed_lo) ^ seed_hi) ≥ p·2³², with murmur3's 32-bit finalizer as mix: a bijection of i for a given
+/// seed, so no two elements of a mask share a hash, and element i does not depend on how the work is split across
+/// threads. The seed is one draw from torch's default generator, so <c>torch.manual_seed</c> and activation
+/// checkpointing's RNG replay give the same masks. Off the CPU (CUDA's generator is parallel) and for masks of 2³²
+/// elements or more, libtorch's own ops are used.
 /// </summary>
 public static class CounterDropout
 {
     /// <summary>Elements per parallel work item (about 0.01 ms of hashing: smaller would cost more in scheduling).</summary>
     private const int ChunkElements = 1 << 16;
 
+    /// <summary>Elements per <c>Tensor.bytes</c> span: TorchSharp's span holds at most int.MaxValue bytes.</summary>
+    private const long SpanElements = 1L << 28;
+
     private const uint Golden = 0x9E3779B9u; // 2³²/φ: consecutive counters land far apart before mixing
 
     /// <summary>
     /// <paramref name="x"/> with a fraction <paramref name="p"/> of its elements zeroed and the rest scaled by
-    /// 1/(1−p), as <c>F.dropout</c>; <paramref name="x"/> itself when not training or p is 0. Differentiable in x.
+    /// 1/(1−p), as <c>F.dropout</c> (p = 1 zeroes everything); <paramref name="x"/> itself when not training or p is 0.
+    /// Differentiable in x.
     /// </summary>
     public static Tensor Apply(Tensor x, double p, bool training)
     {
+        CheckProbability(p);
         if (!training || p == 0)
             return x.alias();
-        if (x.device.type != DeviceType.CPU || x.numel() > uint.MaxValue)
+        if (p == 1 || x.device.type != DeviceType.CPU || x.numel() > uint.MaxValue)
             return nn.functional.dropout(x, p, training);
         using var scope = NewDisposeScope();
-        using var mask = KeepMask(x.shape, p, x.dtype, keptValue: 1 / (1 - p));
-        return (x * mask).MoveToOuterDisposeScope();
+        double scale = 1 / (1 - p);
+        // float64 keeps the exact scale (a float mask value would round it); other dtypes scale as the mask is made.
+        bool exactScale = x.dtype == ScalarType.Float64;
+        var mask = KeepMask(x.shape, p, x.dtype, keptValue: exactScale ? 1 : scale);
+        var dropped = x * mask;
+        return (exactScale ? dropped.mul_(scale) : dropped).MoveToOuterDisposeScope();
     }
 
     /// <summary>
@@ -42,42 +52,56 @@ public static class CounterDropout
     /// </summary>
     public static Tensor Keep(Tensor like, double p)
     {
-        if (like.device.type != DeviceType.CPU || like.numel() > uint.MaxValue)
-            return rand_like(like).ge_(p).to_type(like.dtype);
+        CheckProbability(p);
+        if (p == 1 || like.device.type != DeviceType.CPU || like.numel() > uint.MaxValue)
+        {
+            using var scope = NewDisposeScope();
+            return rand_like(like).ge_(p).to_type(like.dtype).MoveToOuterDisposeScope();
+        }
         return KeepMask(like.shape, p, like.dtype, keptValue: 1);
     }
 
-    private static Tensor KeepMask(long[] shape, double p, ScalarType dtype, double keptValue)
+    private static void CheckProbability(double p)
     {
-        if (!(p >= 0 && p < 1))
-            throw new ArgumentOutOfRangeException(nameof(p), p, "dropout probability must be in [0, 1)");
+        if (!(p >= 0 && p <= 1))
+            throw new ArgumentOutOfRangeException(nameof(p), p, "dropout probability must be in [0, 1]");
+    }
+
+    /// <summary>The mask, filled <paramref name="spanElements"/> at a time (smaller than the default only in tests).</summary>
+    internal static Tensor KeepMask(long[] shape, double p, ScalarType dtype, double keptValue, long spanElements = SpanElements)
+    {
         ulong seed;
-        using (var draw = randint(long.MaxValue, [1], ScalarType.Int64))
+        using (var draw = randint(long.MaxValue, [1], ScalarType.Int64)) // 63 bits: plenty for a seed
             seed = (ulong)draw.item<long>();
         var mask = empty(shape, ScalarType.Float32);
-        Fill(mask, seed, (uint)Math.Min(uint.MaxValue, Math.Round(p * 4294967296.0)), (float)keptValue);
+        uint threshold = (uint)Math.Min(uint.MaxValue, Math.Round(p * 4294967296.0));
+        using (var flat = mask.view(-1))
+            for (long start = 0; start < flat.shape[0]; start += spanElements)
+                using (var span = flat.narrow(0, start, Math.Min(spanElements, flat.shape[0] - start)))
+                    Fill(span, (uint)start, seed, threshold, (float)keptValue);
         if (dtype == ScalarType.Float32)
             return mask;
         using (mask)
             return mask.to_type(dtype);
     }
 
-    private static unsafe void Fill(Tensor mask, ulong seed, uint threshold, float keptValue)
+    // The elements of one span of the mask, whose first element is element `offset` of the whole mask.
+    private static unsafe void Fill(Tensor span, uint offset, ulong seed, uint threshold, float keptValue)
     {
-        long n = mask.numel();
+        long n = span.numel();
         if (n == 0)
             return;
-        fixed (byte* bytes = mask.bytes)
+        fixed (byte* bytes = span.bytes)
         {
-            nint data = (nint)bytes;
+            nint data = (nint)bytes - (nint)offset * sizeof(float); // indexed by the mask's element number
             long chunks = (n + ChunkElements - 1) / ChunkElements;
             if (chunks == 1)
-                FillRange((float*)data, 0, (uint)n, seed, threshold, keptValue);
+                FillRange((float*)data, offset, (uint)(offset + n), seed, threshold, keptValue);
             else
                 Parallel.For(0L, chunks, c =>
                 {
-                    uint start = (uint)(c * ChunkElements);
-                    FillRange((float*)data, start, (uint)Math.Min(n, start + (long)ChunkElements), seed, threshold, keptValue);
+                    uint start = (uint)(offset + c * ChunkElements);
+                    FillRange((float*)data, start, (uint)(offset + Math.Min(n, (c + 1) * ChunkElements)), seed, threshold, keptValue);
                 });
         }
     }

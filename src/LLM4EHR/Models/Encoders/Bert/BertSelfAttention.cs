@@ -38,11 +38,11 @@ public sealed class BertSelfAttention : EncoderSelfAttention
         // Additive mask as HF builds it (0 real, dtype min at padding): a row with no real token at all (a padding
         // chunk) then averages instead of turning into NaN as a boolean mask would.
         var keyMask = AdditiveMask(real, q.dtype);                     // [B, 1, 1, T]
-        if (dropout == 0 || q.device.type != DeviceType.CPU)
+        if (dropout == 0 || q.device.type != DeviceType.CPU || q.dtype is not (ScalarType.Float32 or ScalarType.Float64))
             return F.scaled_dot_product_attention(q, k, v, keyMask, p: dropout).MoveToOuterDisposeScope();
         // With dropout, libtorch's CPU SDPA takes its math path anyway and draws the [B, A, T, T] dropout mask from
         // its single-stream generator: the same math by hand with CounterDropout's mask (bench encoder bert, T 512:
-        // 108–121 → 58–68 ms a step).
+        // 108–121 → 58–68 ms a step). Only in f32/f64: the math path computes half-precision inputs in f32.
         var probabilities = (q.matmul(k.transpose(-2, -1)).mul_(1 / Math.Sqrt(q.shape[^1])) + keyMask).softmax(-1); // [B, A, T, T]
         return CounterDropout.Apply(probabilities, dropout, training: true).matmul(v).MoveToOuterDisposeScope();
     }
