@@ -35,7 +35,7 @@ public static class CounterDropout
         CheckProbability(p);
         if (!training || p == 0)
             return x.alias();
-        if (p == 1 || x.device.type != DeviceType.CPU || x.numel() > uint.MaxValue)
+        if (!Hashable(x, p))
             return nn.functional.dropout(x, p, training);
         using var scope = NewDisposeScope();
         double scale = 1 / (1 - p);
@@ -53,13 +53,16 @@ public static class CounterDropout
     public static Tensor Keep(Tensor like, double p)
     {
         CheckProbability(p);
-        if (p == 1 || like.device.type != DeviceType.CPU || like.numel() > uint.MaxValue)
+        if (!Hashable(like, p))
         {
             using var scope = NewDisposeScope();
             return rand_like(like).ge_(p).to_type(like.dtype).MoveToOuterDisposeScope();
         }
         return KeepMask(like.shape, p, like.dtype, keptValue: 1);
     }
+
+    // Where the hash draws the mask: on the CPU, below 2³² elements (its counter is 32-bit), and p < 1 (p = 1 keeps nothing).
+    private static bool Hashable(Tensor t, double p) => p < 1 && t.device.type == DeviceType.CPU && t.numel() <= uint.MaxValue;
 
     private static void CheckProbability(double p)
     {
@@ -70,9 +73,7 @@ public static class CounterDropout
     /// <summary>The mask, filled <paramref name="spanElements"/> at a time (smaller than the default only in tests).</summary>
     internal static Tensor KeepMask(long[] shape, double p, ScalarType dtype, double keptValue, long spanElements = SpanElements)
     {
-        ulong seed;
-        using (var draw = randint(long.MaxValue, [1], ScalarType.Int64)) // 63 bits: plenty for a seed
-            seed = (ulong)draw.item<long>();
+        ulong seed = (ulong)TorchSeed.Draw();
         var mask = empty(shape, ScalarType.Float32);
         uint threshold = (uint)Math.Min(uint.MaxValue, Math.Round(p * 4294967296.0));
         using (var flat = mask.view(-1))
@@ -113,7 +114,7 @@ public static class CounterDropout
         uint i = start;
         if (Vector.IsHardwareAccelerated && end - start >= Vector<uint>.Count)
         {
-            var counters = (LaneOffsets + new Vector<uint>(start)) * Golden + new Vector<uint>(lo);
+            var counters = (Vector<uint>.Indices + new Vector<uint>(start)) * Golden + new Vector<uint>(lo);
             var advance = new Vector<uint>(unchecked((uint)Vector<uint>.Count * Golden));
             var high = new Vector<uint>(hi);
             var limit = new Vector<uint>(threshold);
@@ -127,16 +128,6 @@ public static class CounterDropout
         }
         for (; i < end; i++)
             output[i] = Mix(Mix(unchecked(i * Golden + lo)) ^ hi) >= threshold ? keptValue : 0f;
-    }
-
-    private static readonly Vector<uint> LaneOffsets = LaneIndices();
-
-    private static Vector<uint> LaneIndices()
-    {
-        var lanes = new uint[Vector<uint>.Count];
-        for (uint j = 0; j < lanes.Length; j++)
-            lanes[j] = j;
-        return new Vector<uint>(lanes);
     }
 
     // murmur3's fmix32: every input bit flips about half of the output bits.

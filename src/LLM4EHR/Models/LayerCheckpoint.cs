@@ -75,7 +75,7 @@ internal sealed class LayerCheckpoint : autograd.SingleTensorFunction<LayerCheck
             rng = state.data<byte>().ToArray();
             if (x.device.type == DeviceType.CUDA)
             {
-                cudaSeed = DrawSeed();
+                cudaSeed = TorchSeed.Draw(); // from the (replayed) CPU generator, so runs stay deterministic
                 cuda.manual_seed(cudaSeed.Value);
             }
         }
@@ -83,13 +83,6 @@ internal sealed class LayerCheckpoint : autograd.SingleTensorFunction<LayerCheck
         ctx.save_data("cuda_seed", cudaSeed!);
         // apply() already runs this under no_grad: nothing but the inputs above is kept.
         return layer.Forward(x, context);
-    }
-
-    /// <summary>A seed for the CUDA generator, drawn from the (replayed) CPU generator so runs stay deterministic.</summary>
-    private static long DrawSeed()
-    {
-        using var draw = randint(long.MaxValue, [1], dtype: ScalarType.Int64);
-        return draw.item<long>();
     }
 
     public override List<Tensor> backward(autograd.AutogradContext ctx, Tensor gradOutput)
