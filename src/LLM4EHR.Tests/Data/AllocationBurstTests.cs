@@ -1,5 +1,6 @@
 using System.Runtime;
 using LLM4EHR.Data;
+using LLM4EHR.Tests.Support;
 
 namespace LLM4EHR.Tests.Data;
 
@@ -9,21 +10,10 @@ public sealed class AllocationBurstTests
     private const long SmallFile = 1 << 20; // asks for a region of a few tens of MiB: always available
 
     [Fact]
-    public void A_second_concurrent_burst_leaves_the_first_ones_region_open() => WithOptIn("1", SecondBurstRunsWithout);
-
-    // Sets the opt-in variable for the body and restores what the environment had (a user may have set it).
-    private static void WithOptIn(string? value, Action body)
+    public void A_second_concurrent_burst_leaves_the_first_ones_region_open()
     {
-        string? before = Environment.GetEnvironmentVariable(AllocationBurst.OptInVariable);
-        Environment.SetEnvironmentVariable(AllocationBurst.OptInVariable, value);
-        try
-        {
-            body();
-        }
-        finally
-        {
-            Environment.SetEnvironmentVariable(AllocationBurst.OptInVariable, before);
-        }
+        using var optIn = new EnvironmentOverride(AllocationBurst.OptInVariable, "1");
+        SecondBurstRunsWithout();
     }
 
     private static void SecondBurstRunsWithout()
@@ -50,10 +40,11 @@ public sealed class AllocationBurstTests
     }
 
     [Fact]
-    public void Without_the_environment_variable_no_region_is_opened() => WithOptIn(null, () =>
+    public void Without_the_environment_variable_no_region_is_opened()
     {
+        using var unset = new EnvironmentOverride(AllocationBurst.OptInVariable, null);
         using var burst = AllocationBurst.Begin(SmallFile);
         Assert.False(burst.Started);
         Assert.NotEqual(GCLatencyMode.NoGCRegion, GCSettings.LatencyMode);
-    });
+    }
 }

@@ -1,4 +1,5 @@
 using LLM4EHR.Cli;
+using LLM4EHR.Tests.Support;
 
 namespace LLM4EHR.Tests.Experiments;
 
@@ -35,22 +36,14 @@ public sealed class ExperimentCommandTests(ExperimentSandbox sandbox)
         string config = Path.Combine(sandbox.Root, "small.yaml");
         File.WriteAllText(config, sandbox.Yaml);
         string run = sandbox.RunDir("cli");
-        string? cache = Environment.GetEnvironmentVariable("LLM4EHR_CACHE");
-        Environment.SetEnvironmentVariable("LLM4EHR_CACHE", sandbox.CacheDirectory);   // safe: this collection runs alone
-        try
-        {
-            var (trainCode, trainErr) = Run("train", "--config", config, "--out", run, "--set", "training.epochs=1");
-            Assert.True(trainCode == 0, trainErr);
-            string metrics = File.ReadAllText(Path.Combine(run, "test", "metrics.json"));
+        using var cache = new EnvironmentOverride("LLM4EHR_CACHE", sandbox.CacheDirectory);   // safe: this collection runs alone
+        var (trainCode, trainErr) = Run("train", "--config", config, "--out", run, "--set", "training.epochs=1");
+        Assert.True(trainCode == 0, trainErr);
+        string metrics = File.ReadAllText(Path.Combine(run, "test", "metrics.json"));
 
-            var (testCode, testErr) = Run("test", "--run", run, "--bootstrap", "1000");
-            Assert.True(testCode == 0, testErr);
-            Assert.Equal(metrics, File.ReadAllText(Path.Combine(run, "test", "metrics.json")));
-        }
-        finally
-        {
-            Environment.SetEnvironmentVariable("LLM4EHR_CACHE", cache);
-        }
+        var (testCode, testErr) = Run("test", "--run", run, "--bootstrap", "1000");
+        Assert.True(testCode == 0, testErr);
+        Assert.Equal(metrics, File.ReadAllText(Path.Combine(run, "test", "metrics.json")));
     }
 
     /// <summary>Runs the CLI as Program does; returns the exit code and what went to stderr.</summary>

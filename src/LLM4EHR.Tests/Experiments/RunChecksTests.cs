@@ -118,18 +118,10 @@ public sealed class RunChecksTests(ExperimentSandbox sandbox) : IDisposable
     public void The_printed_resume_command_works_without_config()
     {
         string run = Interrupted("resume-cli");
-        string? cache = Environment.GetEnvironmentVariable("LLM4EHR_CACHE");
-        Environment.SetEnvironmentVariable("LLM4EHR_CACHE", sandbox.CacheDirectory);   // safe: this collection runs alone
-        try
-        {
-            var (code, stderr) = ExperimentCommandTests.Run("train", "--resume", "--out", run);
-            Assert.True(code == 0, stderr);
-            Assert.True(File.Exists(Path.Combine(run, "test", "metrics.json")));
-        }
-        finally
-        {
-            Environment.SetEnvironmentVariable("LLM4EHR_CACHE", cache);
-        }
+        using var cache = new EnvironmentOverride("LLM4EHR_CACHE", sandbox.CacheDirectory);   // safe: this collection runs alone
+        var (code, stderr) = ExperimentCommandTests.Run("train", "--resume", "--out", run);
+        Assert.True(code == 0, stderr);
+        Assert.True(File.Exists(Path.Combine(run, "test", "metrics.json")));
     }
 
     [Fact]
